@@ -1,0 +1,53 @@
+package org.idbroker.spi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One configured identity provider instance. Implementations are thread-safe and hold no
+ * per-login state: everything a callback needs is returned by {@link #startSignIn} and handed
+ * back, persisted by the broker, to {@link #finishSignIn}.
+ */
+public interface IdentityProvider extends AutoCloseable {
+
+    /**
+     * Starts a sign-in: the address to send the browser to, and the values to remember
+     * until the callback (such as the nonce and the PKCE verifier).
+     */
+    SignInStart startSignIn(SignInRequest request) throws SignInRejectedException;
+
+    /**
+     * Finishes a sign-in from the IdP's callback parameters (query or form post) and the values
+     * remembered at the start. Either returns the authenticated identity or throws a rejection
+     * with a reason code and a message a person can act on.
+     */
+    AuthenticatedIdentity finishSignIn(CallbackRequest callback, Map<String, String> remembered)
+            throws SignInRejectedException;
+
+    /**
+     * The address that ends the person's session at the IdP, when the IdP publishes one
+     * (OpenID Connect RP-Initiated Logout). Empty when the IdP has none.
+     */
+    default Optional<java.net.URI> endSessionUri(EndSessionRequest request) {
+        return Optional.empty();
+    }
+
+    /**
+     * Validates a back-channel logout token sent by the IdP. The default refuses every token:
+     * a provider that supports back-channel logout overrides it.
+     */
+    default LogoutNotice validateLogoutToken(String logoutToken) throws SignInRejectedException {
+        throw new SignInRejectedException(RejectionReason.UNSUPPORTED, "this provider does not support back-channel logout");
+    }
+
+    /** Checks the provider's configuration and the IdP's metadata the way an expert would. */
+    default List<Finding> diagnose() {
+        return List.of();
+    }
+
+    /** Releases resources (HTTP clients, caches). */
+    @Override
+    default void close() {
+    }
+}
