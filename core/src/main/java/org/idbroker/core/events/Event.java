@@ -1,0 +1,18 @@
+package org.idbroker.core.events;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/** Something that happened: a sign-in, a refusal, a change. Never holds a secret or a token. */
+public record Event(
+        long id,
+        Instant at,
+        String type,
+        String outcome,
+        String reason,
+        String message,
+        UUID userId,
+        String providerId,
+        Map<String, Object> details) {
+}

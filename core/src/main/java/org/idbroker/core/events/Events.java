@@ -1,0 +1,116 @@
+package org.idbroker.core.events;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.idbroker.core.users.Users;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/** The event log. */
+public final class Events {
+
+    public static final String SIGN_IN = "sign-in";
+    public static final String SIGN_OUT = "sign-out";
+    public static final String SUCCESS = "success";
+    public static final String FAILURE = "failure";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Jdbi jdbi;
+
+    public Events(Jdbi jdbi) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+    }
+
+    public void record(String type, String outcome, String reason, String message, UUID userId, String providerId,
+            Map<String, ?> details) {
+        jdbi.useHandle(h -> record(h, type, outcome, reason, message, userId, providerId, details));
+    }
+
+    public static void record(Handle h, String type, String outcome, String reason, String message, UUID userId,
+            String providerId, Map<String, ?> details) {
+        h.createUpdate("""
+                insert into events (type, outcome, reason, message, user_id, provider_id, details)
+                values (:type, :outcome, :reason, :message, :user, :provider, cast(:details as jsonb))""")
+                .bind("type", type).bind("outcome", outcome).bind("reason", reason).bind("message", message)
+                .bind("user", userId).bind("provider", providerId).bind("details", json(details))
+                .execute();
+    }
+
+    /** Events matching the filter, newest first. */
+    public List<Event> find(EventFilter filter) {
+        StringBuilder sql = new StringBuilder("select * from events where true");
+        if (filter.type() != null) {
+            sql.append(" and type = :type");
+        }
+        if (filter.outcome() != null) {
+            sql.append(" and outcome = :outcome");
+        }
+        if (filter.userId() != null) {
+            sql.append(" and user_id = :user");
+        }
+        if (filter.providerId() != null) {
+            sql.append(" and provider_id = :provider");
+        }
+        if (filter.from() != null) {
+            sql.append(" and at >= :from");
+        }
+        if (filter.to() != null) {
+            sql.append(" and at < :to");
+        }
+        sql.append(" order by id desc limit :limit offset :offset");
+        return jdbi.withHandle(h -> {
+            Query query = h.createQuery(sql.toString())
+                    .bind("type", filter.type()).bind("outcome", filter.outcome()).bind("user", filter.userId())
+                    .bind("provider", filter.providerId()).bind("from", filter.from()).bind("to", filter.to())
+                    .bind("limit", filter.limit()).bind("offset", filter.offset());
+            return query.map((rs, ctx) -> new Event(
+                    rs.getLong("id"),
+                    Users.instant(rs, "at"),
+                    rs.getString("type"),
+                    rs.getString("outcome"),
+                    rs.getString("reason"),
+                    rs.getString("message"),
+                    rs.getObject("user_id", UUID.class),
+                    rs.getString("provider_id"),
+                    parse(rs.getString("details")))).list();
+        });
+    }
+
+    /** What to look for in the event log. Null fields match everything. */
+    public record EventFilter(String type, String outcome, UUID userId, String providerId, Instant from, Instant to,
+            int limit, int offset) {
+        public EventFilter {
+            if (limit < 1 || limit > 500) {
+                throw new IllegalArgumentException("limit must be between 1 and 500");
+            }
+            if (offset < 0) {
+                throw new IllegalArgumentException("offset must not be negative");
+            }
+        }
+    }
+
+    private static String json(Map<String, ?> details) {
+        try {
+            return JSON.writeValueAsString(details == null ? Map.of() : details);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("event details are not serializable", e);
+        }
+    }
+
+    private static Map<String, Object> parse(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            return Map.of();
+        }
+    }
+}

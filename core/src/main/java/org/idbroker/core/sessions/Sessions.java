@@ -1,0 +1,153 @@
+package org.idbroker.core.sessions;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.idbroker.core.crypto.SecretCipher;
+import org.idbroker.core.crypto.Tokens;
+import org.idbroker.core.users.Users;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/**
+ * Server-side sessions in PostgreSQL. Every look-up reads the database, so a revocation on any
+ * node takes effect on every node at the next request. The last-seen time is written at most once
+ * a minute per session to keep reads cheap.
+ */
+public final class Sessions {
+
+    private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+    private static final String COLUMNS = "s.id, s.user_id, s.provider_id, s.external_identity_id, s.idp_session_id, "
+            + "s.created, s.last_seen, s.expires_at";
+
+    private final Jdbi jdbi;
+    private final SecretCipher cipher;
+    private final Clock clock;
+    private volatile SessionLifetimes lifetimes;
+
+    public Sessions(Jdbi jdbi, SecretCipher cipher, Clock clock, SessionLifetimes lifetimes) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.cipher = requireNonNull(cipher, "cipher is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.lifetimes = requireNonNull(lifetimes, "lifetimes is null");
+    }
+
+    public void setLifetimes(SessionLifetimes lifetimes) {
+        this.lifetimes = requireNonNull(lifetimes, "lifetimes is null");
+    }
+
+    public SessionLifetimes lifetimes() {
+        return lifetimes;
+    }
+
+    /**
+     * Starts a session and returns its token, to be set in the cookie. The token is 256 random bits;
+     * only its hash is stored.
+     */
+    public String create(UUID userId, String providerId, UUID externalIdentityId, String idpSessionId, String idToken) {
+        String token = Tokens.random();
+        byte[] hash = Tokens.hash(token);
+        byte[] sealedIdToken = idToken == null ? null
+                : cipher.encrypt(idToken.getBytes(StandardCharsets.UTF_8), context(hash));
+        Instant expires = clock.instant().plus(lifetimes.absolute());
+        jdbi.useHandle(h -> h.createUpdate("""
+                insert into sessions (token_hash, user_id, provider_id, external_identity_id, idp_session_id, id_token, expires_at)
+                values (:hash, :user, :provider, :identity, :sid, :idToken, :expires)""")
+                .bind("hash", hash).bind("user", userId).bind("provider", providerId)
+                .bind("identity", externalIdentityId).bind("sid", idpSessionId).bind("idToken", sealedIdToken)
+                .bind("expires", OffsetDateTime.ofInstant(expires, ZoneOffset.UTC)).execute());
+        return token;
+    }
+
+    /**
+     * The live session for a token: not expired, not idle too long, and its user active.
+     */
+    public Optional<Session> find(String token) {
+        if (token == null || token.isEmpty() || token.length() > 128) {
+            return Optional.empty();
+        }
+        byte[] hash = Tokens.hash(token);
+        Instant now = clock.instant();
+        Instant idleLimit = now.minus(lifetimes.idle());
+        Optional<Session> session = jdbi.withHandle(h -> h.createQuery("select " + COLUMNS
+                + " from sessions s join users u on u.id = s.user_id"
+                + " where s.token_hash = :hash and u.active and s.expires_at > :now and s.last_seen > :idle")
+                .bind("hash", hash).bind("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .bind("idle", OffsetDateTime.ofInstant(idleLimit, ZoneOffset.UTC))
+                .map(Sessions::map).findOne());
+        session.filter(s -> s.lastSeen().plus(TOUCH_INTERVAL).isBefore(now)).ifPresent(s ->
+                jdbi.useHandle(h -> h.createUpdate("update sessions set last_seen = now() where id = :id")
+                        .bind("id", s.id()).execute()));
+        return session;
+    }
+
+    /** The ID token received at sign-in, for {@code id_token_hint} at logout. */
+    public Optional<String> idToken(String token) {
+        byte[] hash = Tokens.hash(token);
+        return jdbi.withHandle(h -> h.createQuery("select id_token from sessions where token_hash = :hash")
+                .bind("hash", hash).mapTo(byte[].class).findOne())
+                .map(sealed -> new String(cipher.decrypt(sealed, context(hash)), StandardCharsets.UTF_8));
+    }
+
+    /** Ends the session with this token; returns whether there was one. */
+    public boolean delete(String token) {
+        if (token == null || token.isEmpty()) {
+            return false;
+        }
+        return jdbi.withHandle(h -> h.createUpdate("delete from sessions where token_hash = :hash")
+                .bind("hash", Tokens.hash(token)).execute()) > 0;
+    }
+
+    /** Ends one session of a user; returns whether it existed. */
+    public boolean delete(UUID userId, UUID sessionId) {
+        return jdbi.withHandle(h -> h.createUpdate("delete from sessions where user_id = :user and id = :id")
+                .bind("user", userId).bind("id", sessionId).execute()) > 0;
+    }
+
+    /** Ends every session of a user; returns how many. */
+    public int deleteAll(UUID userId) {
+        return jdbi.withHandle(h -> h.createUpdate("delete from sessions where user_id = :user")
+                .bind("user", userId).execute());
+    }
+
+    /** The live sessions of a user, newest first. */
+    public List<Session> list(UUID userId) {
+        return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS
+                + " from sessions s where s.user_id = :user and s.expires_at > now() order by s.created desc")
+                .bind("user", userId).map(Sessions::map).list());
+    }
+
+    /** Deletes expired sessions; returns how many. */
+    public int purgeExpired() {
+        Instant idleLimit = clock.instant().minus(lifetimes.idle());
+        return jdbi.withHandle(h -> h.createUpdate("delete from sessions where expires_at < now() or last_seen < :idle")
+                .bind("idle", OffsetDateTime.ofInstant(idleLimit, ZoneOffset.UTC)).execute());
+    }
+
+    private static Session map(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Session(
+                rs.getObject("id", UUID.class),
+                rs.getObject("user_id", UUID.class),
+                rs.getString("provider_id"),
+                rs.getObject("external_identity_id", UUID.class),
+                rs.getString("idp_session_id"),
+                Users.instant(rs, "created"),
+                Users.instant(rs, "last_seen"),
+                Users.instant(rs, "expires_at"));
+    }
+
+    private static String context(byte[] tokenHash) {
+        return "session-id-token:" + HexFormat.of().formatHex(tokenHash);
+    }
+}

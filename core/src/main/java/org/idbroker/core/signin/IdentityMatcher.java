@@ -1,0 +1,169 @@
+package org.idbroker.core.signin;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.idbroker.core.events.Events;
+import org.idbroker.core.users.User;
+import org.idbroker.core.users.Users;
+import org.idbroker.spi.AuthenticatedIdentity;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+
+/**
+ * Matches an identity the IdP vouched for to a user account, as the sign-in guide says:
+ * <ol>
+ *   <li>a user linked to this issuer and subject;</li>
+ *   <li>else a user with the same email address (case-insensitive), linked for next time, but only
+ *       when the email is verified or the provider is set to trust it;</li>
+ *   <li>else, when automatic creation is allowed, a new user from the claims;</li>
+ *   <li>else refused.</li>
+ * </ol>
+ * The user's external groups are replaced with the ones from this sign-in, and an event is written
+ * either way.
+ */
+public final class IdentityMatcher {
+
+    private final Jdbi jdbi;
+
+    public IdentityMatcher(Jdbi jdbi) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+    }
+
+    /** Matches, links or creates, and records the sign-in. */
+    public SignInDecision signIn(ProviderPolicy policy, AuthenticatedIdentity identity) {
+        requireNonNull(policy, "policy is null");
+        requireNonNull(identity, "identity is null");
+        try {
+            return jdbi.inTransaction(h -> decideAndRecord(h, policy, identity));
+        } catch (UnableToExecuteStatementException e) {
+            // the same person signed in twice at once and the other attempt linked first: look again
+            return jdbi.inTransaction(h -> decideAndRecord(h, policy, identity));
+        }
+    }
+
+    /** What {@link #signIn} would decide, without changing anything (the claims preview). */
+    public SignInDecision preview(ProviderPolicy policy, AuthenticatedIdentity identity) {
+        return jdbi.withHandle(h -> {
+            h.begin();
+            try {
+                return decide(h, policy, identity);
+            } finally {
+                h.rollback();
+            }
+        });
+    }
+
+    private static SignInDecision decideAndRecord(Handle h, ProviderPolicy policy, AuthenticatedIdentity identity) {
+        SignInDecision decision = decide(h, policy, identity);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("issuer", identity.issuer());
+        details.put("subject", identity.subject());
+        if (identity.email() != null) {
+            details.put("email", identity.email());
+        }
+        if (decision.accepted()) {
+            details.put("matchedBy", decision.rule().code());
+            details.put("groups", identity.groups());
+            Events.record(h, Events.SIGN_IN, Events.SUCCESS, null, null, decision.user().id(), policy.providerId(), details);
+        } else {
+            // every refusal is decided before anything is written, so there is nothing to undo
+            Events.record(h, Events.SIGN_IN, Events.FAILURE, decision.refusal().code(), decision.refusal().message(),
+                    null, policy.providerId(), details);
+        }
+        return decision;
+    }
+
+    private static SignInDecision decide(Handle h, ProviderPolicy policy, AuthenticatedIdentity identity) {
+        List<String> groups = List.copyOf(new LinkedHashSet<>(identity.groups()));
+        Optional<Linked> linked = h.createQuery("""
+                select ei.id as identity_id, u.id, u.username, u.display_name, u.email, u.active, u.external_groups, u.created
+                from external_identities ei join users u on u.id = ei.user_id
+                where ei.issuer = :issuer and ei.subject = :subject""")
+                .bind("issuer", identity.issuer()).bind("subject", identity.subject())
+                .map((rs, ctx) -> new Linked(rs.getObject("identity_id", UUID.class), Users.USER.map(rs, ctx)))
+                .findOne();
+        if (linked.isPresent()) {
+            User user = linked.get().user();
+            if (!user.active()) {
+                return SignInDecision.refused(SignInRefusal.USER_INACTIVE);
+            }
+            touchIdentity(h, linked.get().identityId(), identity.email());
+            return new SignInDecision(replaceGroups(h, user, groups), MatchRule.EXTERNAL_IDENTIFIER, linked.get().identityId(), null);
+        }
+        if (identity.email() != null && !identity.email().isBlank()) {
+            List<User> sameEmail = Users.findByEmail(h, identity.email());
+            if (sameEmail.size() > 1) {
+                return SignInDecision.refused(SignInRefusal.AMBIGUOUS_EMAIL);
+            }
+            if (sameEmail.size() == 1) {
+                User user = sameEmail.get(0);
+                if (!identity.emailVerified() && !policy.trustEmail()) {
+                    return SignInDecision.refused(SignInRefusal.EMAIL_NOT_VERIFIED);
+                }
+                if (!user.active()) {
+                    return SignInDecision.refused(SignInRefusal.USER_INACTIVE);
+                }
+                UUID identityId = link(h, user.id(), policy.providerId(), identity);
+                return new SignInDecision(replaceGroups(h, user, groups), MatchRule.EMAIL, identityId, null);
+            }
+        }
+        if (!policy.allowAutoUserCreation()) {
+            return SignInDecision.refused(SignInRefusal.NO_MATCHING_ACCOUNT);
+        }
+        String wanted = firstPresent(identity.username(), localPart(identity.email()), "user");
+        String displayName = firstPresent(identity.displayName(), identity.username(), wanted);
+        User created = Users.createWithUniqueUsername(h, wanted, displayName, identity.email());
+        UUID identityId = link(h, created.id(), policy.providerId(), identity);
+        return new SignInDecision(replaceGroups(h, created, groups), MatchRule.CREATED, identityId, null);
+    }
+
+    private static UUID link(Handle h, UUID userId, String providerId, AuthenticatedIdentity identity) {
+        return h.createQuery("""
+                insert into external_identities (user_id, provider_id, issuer, subject, email, last_sign_in)
+                values (:user, :provider, :issuer, :subject, :email, now()) returning id""")
+                .bind("user", userId).bind("provider", providerId).bind("issuer", identity.issuer())
+                .bind("subject", identity.subject()).bind("email", identity.email())
+                .mapTo(UUID.class).one();
+    }
+
+    private static void touchIdentity(Handle h, UUID identityId, String email) {
+        h.createUpdate("update external_identities set last_sign_in = now(), email = coalesce(:email, email) where id = :id")
+                .bind("email", email).bind("id", identityId).execute();
+    }
+
+    private static User replaceGroups(Handle h, User user, List<String> groups) {
+        if (user.externalGroups().equals(groups)) {
+            return user;
+        }
+        h.createUpdate("update users set external_groups = :groups where id = :id")
+                .bind("groups", groups.toArray(String[]::new)).bind("id", user.id()).execute();
+        return new User(user.id(), user.username(), user.displayName(), user.email(), user.active(), groups, user.created());
+    }
+
+    private static String firstPresent(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    private static String localPart(String email) {
+        if (email == null) {
+            return null;
+        }
+        int at = email.indexOf('@');
+        return at > 0 ? email.substring(0, at) : null;
+    }
+
+    private record Linked(UUID identityId, User user) {
+    }
+}

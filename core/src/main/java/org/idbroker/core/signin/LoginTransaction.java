@@ -1,0 +1,26 @@
+package org.idbroker.core.signin;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What is remembered between the start of a sign-in and the IdP's callback.
+ *
+ * @param providerId the provider instance the sign-in started with
+ * @param remembered what the provider asked to keep (nonce, PKCE verifier, ...)
+ * @param redirectAfter the validated path to go to after sign-in
+ * @param mode {@code sign-in}, or {@code test} for an administrator's claims preview
+ * @param expiresAt after this the callback is refused
+ */
+public record LoginTransaction(String providerId, Map<String, String> remembered, String redirectAfter, String mode,
+        Instant expiresAt) {
+    public LoginTransaction {
+        requireNonNull(providerId, "providerId is null");
+        remembered = Map.copyOf(requireNonNull(remembered, "remembered is null"));
+        requireNonNull(redirectAfter, "redirectAfter is null");
+        requireNonNull(mode, "mode is null");
+        requireNonNull(expiresAt, "expiresAt is null");
+    }
+}

@@ -1,0 +1,113 @@
+package org.idbroker.core.signin;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import org.idbroker.core.crypto.SecretCipher;
+import org.idbroker.core.crypto.Tokens;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Login transactions in PostgreSQL, so any node can finish a sign-in another node started. Each is
+ * bound to the browser that started it, used once, and expires. What the provider remembers (nonce,
+ * PKCE verifier) is encrypted with the master key.
+ */
+public final class LoginTransactions {
+
+    public static final Duration LIFETIME = Duration.ofMinutes(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() { };
+
+    private final Jdbi jdbi;
+    private final SecretCipher cipher;
+    private final Clock clock;
+
+    public LoginTransactions(Jdbi jdbi, SecretCipher cipher, Clock clock) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.cipher = requireNonNull(cipher, "cipher is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** Stores a transaction under {@code state} for the browser holding {@code browserKey}. */
+    public void save(String state, String browserKey, String providerId, Map<String, String> remembered,
+            String redirectAfter, String mode) {
+        byte[] stateHash = Tokens.hash(state);
+        byte[] sealed;
+        try {
+            sealed = cipher.encrypt(JSON.writeValueAsBytes(remembered), context(stateHash));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize the login transaction", e);
+        }
+        Instant expires = clock.instant().plus(LIFETIME);
+        jdbi.useHandle(h -> h.createUpdate("""
+                insert into login_transactions (state_hash, browser_hash, provider_id, remembered, redirect_after, mode, expires_at)
+                values (:state, :browser, :provider, :remembered, :redirect, :mode, :expires)""")
+                .bind("state", stateHash).bind("browser", Tokens.hash(browserKey)).bind("provider", providerId)
+                .bind("remembered", sealed).bind("redirect", redirectAfter).bind("mode", mode)
+                .bind("expires", OffsetDateTime.ofInstant(expires, ZoneOffset.UTC)).execute());
+    }
+
+    /**
+     * Takes the transaction for {@code state}, once: a second call with the same state finds nothing.
+     * A transaction started by another browser is left in place and refused.
+     */
+    public LoginTransaction consume(String state, String browserKey, String providerId) throws LoginStateException {
+        if (state == null || state.isBlank()) {
+            throw new LoginStateException(SignInRefusal.STATE_MISSING);
+        }
+        if (state.length() > 512) {
+            throw new LoginStateException(SignInRefusal.STATE_UNKNOWN);
+        }
+        byte[] stateHash = Tokens.hash(state);
+        byte[] browserHash = browserKey == null ? new byte[0] : Tokens.hash(browserKey);
+        Optional<Row> taken = jdbi.withHandle(h -> h.createQuery("""
+                delete from login_transactions where state_hash = :state and browser_hash = :browser
+                returning provider_id, remembered, redirect_after, mode, expires_at""")
+                .bind("state", stateHash).bind("browser", browserHash)
+                .map((rs, ctx) -> new Row(rs.getString("provider_id"), rs.getBytes("remembered"),
+                        rs.getString("redirect_after"), rs.getString("mode"),
+                        rs.getObject("expires_at", OffsetDateTime.class).toInstant()))
+                .findOne());
+        if (taken.isEmpty()) {
+            boolean otherBrowser = jdbi.withHandle(h -> h.createQuery("select 1 from login_transactions where state_hash = :state")
+                    .bind("state", stateHash).mapTo(Integer.class).findOne().isPresent());
+            throw new LoginStateException(otherBrowser ? SignInRefusal.STATE_OTHER_BROWSER : SignInRefusal.STATE_UNKNOWN);
+        }
+        Row row = taken.get();
+        if (!row.providerId.equals(providerId)) {
+            throw new LoginStateException(SignInRefusal.STATE_UNKNOWN);
+        }
+        if (!row.expiresAt.isAfter(clock.instant())) {
+            throw new LoginStateException(SignInRefusal.STATE_EXPIRED);
+        }
+        Map<String, String> remembered;
+        try {
+            remembered = JSON.readValue(cipher.decrypt(row.remembered, context(stateHash)), MAP);
+        } catch (IOException e) {
+            throw new IllegalStateException("a stored login transaction is unreadable", e);
+        }
+        return new LoginTransaction(row.providerId, remembered, row.redirectAfter, row.mode, row.expiresAt);
+    }
+
+    /** Deletes expired transactions; returns how many. */
+    public int purgeExpired() {
+        return jdbi.withHandle(h -> h.createUpdate("delete from login_transactions where expires_at < now()").execute());
+    }
+
+    private static String context(byte[] stateHash) {
+        return "login-transaction:" + HexFormat.of().formatHex(stateHash);
+    }
+
+    private record Row(String providerId, byte[] remembered, String redirectAfter, String mode, Instant expiresAt) {
+    }
+}

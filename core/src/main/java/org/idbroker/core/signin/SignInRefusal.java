@@ -1,0 +1,35 @@
+package org.idbroker.core.signin;
+
+import java.util.Locale;
+
+/** Why the broker itself refused a sign-in (the provider's own reasons are in the SPI). */
+public enum SignInRefusal {
+    STATE_MISSING("The sign-in response carries no state. Start the sign-in again from the sign-in page."),
+    STATE_UNKNOWN("This sign-in is unknown or was already used. Start the sign-in again from the sign-in page."),
+    STATE_EXPIRED("This sign-in took longer than 10 minutes and expired. Start the sign-in again from the sign-in page."),
+    STATE_OTHER_BROWSER("This sign-in was started in another browser. Start the sign-in again in this browser."),
+    PROVIDER_UNKNOWN("There is no enabled sign-in provider with this id. Ask an administrator to check the provider settings."),
+    NO_MATCHING_ACCOUNT("No user account matches this identity and automatic user creation is off for this provider. "
+            + "Ask an administrator to create your account with your email address, or to turn on Allow Auto User Creation."),
+    EMAIL_NOT_VERIFIED("A user account has this email address, but the identity provider does not say the address is verified "
+            + "(email_verified is not true), so the accounts were not linked. An administrator can turn on Trust Email for this "
+            + "provider if the identity provider controls its users' addresses (Authentik since 2025.10 always sends "
+            + "email_verified false), or link the identity to the account by hand."),
+    AMBIGUOUS_EMAIL("Several user accounts have this email address, so the broker cannot tell which one is yours. "
+            + "Ask an administrator to give each account its own email address."),
+    USER_INACTIVE("Your user account is disabled. Ask an administrator to enable it.");
+
+    private final String message;
+
+    SignInRefusal(String message) {
+        this.message = message;
+    }
+
+    public String message() {
+        return message;
+    }
+
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

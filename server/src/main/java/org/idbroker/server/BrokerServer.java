@@ -1,0 +1,163 @@
+package org.idbroker.server;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.glassfish.jersey.jetty.JettyHttpContainer;
+import org.glassfish.jersey.server.ContainerFactory;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.idbroker.core.crypto.MasterKeyCheck;
+import org.idbroker.core.crypto.SecretCipher;
+import org.idbroker.core.db.Database;
+import org.idbroker.core.sessions.SessionLifetimes;
+import org.idbroker.server.providers.ProviderRegistry;
+import org.idbroker.server.providers.ProviderTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/** One running broker node: Jetty serving the Jersey API, wired by Guice, on one database. */
+public final class BrokerServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerServer.class);
+
+    static {
+        // Jersey and HK2 log through java.util.logging: route it to SLF4J like everything else
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+    }
+
+    private final Server jetty;
+    private final Injector injector;
+    private final BrokerConfig config;
+
+    private BrokerServer(Server jetty, Injector injector, BrokerConfig config) {
+        this.jetty = jetty;
+        this.injector = injector;
+        this.config = config;
+    }
+
+    /**
+     * What to start.
+     *
+     * @param httpPort the port, 0 for any free one
+     * @param bindHost the interface to listen on
+     * @param publicUrl the public URL, or {@code null} for {@code http://localhost:<port>} (development)
+     * @param devMode whether this is {@code start-dev}
+     * @param sessionLifetimes session lifetimes
+     */
+    public record Options(int httpPort, String bindHost, URI publicUrl, boolean devMode, SessionLifetimes sessionLifetimes) {
+        public Options {
+            requireNonNull(bindHost, "bindHost is null");
+            requireNonNull(sessionLifetimes, "sessionLifetimes is null");
+        }
+    }
+
+    /**
+     * Starts a node on a migrated database.
+     *
+     * @throws PortInUseException when the port is taken
+     */
+    public static BrokerServer start(Options options, Database database, byte[] masterKey, ProviderTypes types,
+            Module... extraModules) {
+        SecretCipher cipher = new SecretCipher(masterKey);
+        MasterKeyCheck.verify(database.jdbi(), cipher);
+
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("http");
+        Server jetty = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(16 * 1024);
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.setHost(options.bindHost());
+        connector.setPort(options.httpPort());
+        jetty.addConnector(connector);
+        try {
+            connector.open();
+        } catch (BindException e) {
+            throw new PortInUseException(options.httpPort());
+        } catch (IOException e) {
+            if (e.getCause() instanceof BindException) {
+                throw new PortInUseException(options.httpPort());
+            }
+            throw new IllegalStateException("cannot listen on port " + options.httpPort() + ": " + e.getMessage(), e);
+        }
+        URI publicUrl = options.publicUrl() != null ? options.publicUrl()
+                : URI.create("http://localhost:" + connector.getLocalPort());
+        BrokerConfig config = new BrokerConfig(publicUrl, connector.getLocalPort(), options.bindHost(), options.devMode(),
+                options.sessionLifetimes());
+
+        List<Module> modules = new ArrayList<>(List.of(
+                new CoreModule(database, cipher, config),
+                new ProvidersModule(types),
+                new WebModule()));
+        modules.addAll(List.of(extraModules));
+        Injector injector = Guice.createInjector(modules);
+        JettyHttpContainer container = ContainerFactory.createContainer(JettyHttpContainer.class,
+                injector.getInstance(ResourceConfig.class));
+        jetty.setHandler(container);
+        jetty.setStopTimeout(5_000);
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            try {
+                jetty.stop();
+            } catch (Exception ignored) {
+                // already failing
+            }
+            throw new IllegalStateException("the HTTP server did not start: " + e.getMessage(), e);
+        }
+        LOG.info("IdBroker listening on {}:{}, public URL {}", options.bindHost(), connector.getLocalPort(), publicUrl);
+        return new BrokerServer(jetty, injector, config);
+    }
+
+    public int port() {
+        return config.httpPort();
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public Injector injector() {
+        return injector;
+    }
+
+    /** Blocks until the server stops. */
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    @Override
+    public void close() {
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.warn("The HTTP server did not stop cleanly: {}", e.getMessage());
+        }
+        injector.getInstance(ProviderRegistry.class).close();
+    }
+
+    /** The HTTP port is taken by another process. */
+    public static final class PortInUseException extends RuntimeException {
+        public PortInUseException(int port) {
+            super("port " + port + " is already in use: stop what uses it or choose another with --http-port");
+        }
+    }
+}

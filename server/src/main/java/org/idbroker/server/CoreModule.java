@@ -1,0 +1,83 @@
+package org.idbroker.server;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import java.time.Clock;
+import org.idbroker.core.crypto.SecretCipher;
+import org.idbroker.core.db.Database;
+import org.idbroker.core.events.Events;
+import org.idbroker.core.providers.ProviderStore;
+import org.idbroker.core.sessions.Sessions;
+import org.idbroker.core.signin.IdentityMatcher;
+import org.idbroker.core.signin.LoginTransactions;
+import org.idbroker.core.teams.Memberships;
+import org.idbroker.core.users.Users;
+import org.jdbi.v3.core.Jdbi;
+
+/** The database and the core services on it. */
+public final class CoreModule extends AbstractModule {
+
+    private final Database database;
+    private final SecretCipher cipher;
+    private final BrokerConfig config;
+
+    public CoreModule(Database database, SecretCipher cipher, BrokerConfig config) {
+        this.database = requireNonNull(database, "database is null");
+        this.cipher = requireNonNull(cipher, "cipher is null");
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    @Override
+    protected void configure() {
+        bind(Database.class).toInstance(database);
+        bind(Jdbi.class).toInstance(database.jdbi());
+        bind(SecretCipher.class).toInstance(cipher);
+        bind(BrokerConfig.class).toInstance(config);
+        bind(Clock.class).toInstance(Clock.systemUTC());
+    }
+
+    @Provides
+    @Singleton
+    Users users(Jdbi jdbi) {
+        return new Users(jdbi);
+    }
+
+    @Provides
+    @Singleton
+    Events events(Jdbi jdbi) {
+        return new Events(jdbi);
+    }
+
+    @Provides
+    @Singleton
+    Sessions sessions(Jdbi jdbi, Clock clock) {
+        return new Sessions(jdbi, cipher, clock, config.sessionLifetimes());
+    }
+
+    @Provides
+    @Singleton
+    LoginTransactions loginTransactions(Jdbi jdbi, Clock clock) {
+        return new LoginTransactions(jdbi, cipher, clock);
+    }
+
+    @Provides
+    @Singleton
+    IdentityMatcher identityMatcher(Jdbi jdbi) {
+        return new IdentityMatcher(jdbi);
+    }
+
+    @Provides
+    @Singleton
+    Memberships memberships(Jdbi jdbi) {
+        return new Memberships(jdbi);
+    }
+
+    @Provides
+    @Singleton
+    ProviderStore providerStore(Jdbi jdbi) {
+        return new ProviderStore(jdbi, cipher);
+    }
+}

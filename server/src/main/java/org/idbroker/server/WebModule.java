@@ -1,0 +1,75 @@
+package org.idbroker.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.google.inject.AbstractModule;
+import com.google.inject.Injector;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import jakarta.ws.rs.ext.ContextResolver;
+import java.util.List;
+import org.glassfish.jersey.CommonProperties;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.idbroker.server.web.AuthenticationResource;
+import org.idbroker.server.web.ErrorMappers;
+import org.idbroker.server.web.HealthResource;
+import org.idbroker.server.web.MeResource;
+import org.idbroker.server.web.PagesResource;
+import org.idbroker.server.web.SignInResource;
+
+/** The HTTP API: Jersey resources built by Guice, JSON by Jackson, errors as JSON. */
+public final class WebModule extends AbstractModule {
+
+    /** The resource classes, each a Guice singleton. Add a feature's resource here. */
+    static final List<Class<?>> RESOURCES = List.of(
+            HealthResource.class,
+            AuthenticationResource.class,
+            SignInResource.class,
+            MeResource.class,
+            PagesResource.class);
+
+    /** Hands Jersey the broker's Jackson configuration. */
+    static final class ObjectMapperResolver implements ContextResolver<ObjectMapper> {
+        private final ObjectMapper mapper;
+
+        ObjectMapperResolver(ObjectMapper mapper) {
+            this.mapper = mapper;
+        }
+
+        @Override
+        public ObjectMapper getContext(Class<?> type) {
+            return mapper;
+        }
+    }
+
+    @Provides
+    @Singleton
+    ObjectMapper objectMapper() {
+        return new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    }
+
+    @Provides
+    @Singleton
+    ResourceConfig resourceConfig(Injector injector, ObjectMapper mapper) {
+        ResourceConfig rc = new ResourceConfig();
+        rc.property(CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
+        rc.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        rc.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        rc.property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
+        rc.register(JacksonFeature.withoutExceptionMappers());
+        rc.register(new ObjectMapperResolver(mapper));
+        rc.register(new ErrorMappers.Api());
+        rc.register(new ErrorMappers.Json());
+        rc.register(new ErrorMappers.IllegalArgument());
+        rc.register(new ErrorMappers.Web());
+        rc.register(new ErrorMappers.Any());
+        for (Class<?> resource : RESOURCES) {
+            rc.register(injector.getInstance(resource));
+        }
+        return rc;
+    }
+}

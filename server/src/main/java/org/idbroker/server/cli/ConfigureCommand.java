@@ -1,0 +1,131 @@
+package org.idbroker.server.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.idbroker.core.crypto.MasterKeyCheck;
+import org.idbroker.core.crypto.SecretCipher;
+import org.idbroker.core.providers.ProviderRecord;
+import org.idbroker.core.providers.ProviderStore;
+import org.idbroker.server.BrokerConfig;
+import org.idbroker.server.providers.InvalidConfigurationException;
+import org.idbroker.server.providers.ProviderConfigurator;
+import org.idbroker.server.providers.ProviderTypesLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "configure", mixinStandardHelpOptions = true,
+        description = {"Create or change a sign-in provider instance. Settings left out keep their value (or the type's preset).",
+                "Prints the redirect URI to register at the IdP."})
+final class ConfigureCommand implements Callable<Integer> {
+
+    @Mixin
+    DatabaseOptions db;
+
+    @Option(names = "--provider", required = true, paramLabel = "ID",
+            description = "The instance id, used in its URLs, for example GenericOidc.")
+    String provider;
+
+    @Option(names = "--type", paramLabel = "TYPE", description = "The provider type, for example oidc or authentik "
+            + "(default: the instance's current type; oidc for a new instance).")
+    String type;
+
+    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL:-http://localhost:8080}",
+            description = "The broker's public URL, to print the redirect URI (default: ${DEFAULT-VALUE}). Env: IDBROKER_PUBLIC_URL.")
+    URI publicUrl;
+
+    @Option(names = "--enabled", paramLabel = "true|false", description = "Enabled.")
+    String enabled;
+
+    @Option(names = "--display-name", paramLabel = "TEXT", description = "Display Name: the sign-in button's text.")
+    String displayName;
+
+    @Option(names = "--issuer", paramLabel = "URL", description = "Issuer.")
+    String issuer;
+
+    @Option(names = "--client-id", paramLabel = "ID", description = "Client ID.")
+    String clientId;
+
+    @Option(names = "--client-secret-file", paramLabel = "FILE",
+            description = "File holding the Client Secret (never given on the command line itself).")
+    Path clientSecretFile;
+
+    @Option(names = "--scopes", paramLabel = "SCOPES", description = "Scopes, separated by spaces, such as \"openid profile email groups\".")
+    String scopes;
+
+    @Option(names = "--role-claim-type", paramLabel = "CLAIM", description = "Role Claim Type, such as groups.")
+    String roleClaimType;
+
+    @Option(names = "--username-claim-type", paramLabel = "CLAIM", description = "Username Claim Type, such as preferred_username.")
+    String usernameClaimType;
+
+    @Option(names = "--resource", paramLabel = "VALUE", description = "Resource (sent as the resource parameter); empty to clear.")
+    String resource;
+
+    @Option(names = "--allow-auto-user-creation", paramLabel = "true|false", description = "Allow Auto User Creation.")
+    String allowAutoUserCreation;
+
+    @Option(names = "--trust-email", paramLabel = "true|false",
+            description = "Trust Email: link to an account with the same email even when email_verified is not true.")
+    String trustEmail;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Any other setting of the type, by its name (repeatable).")
+    Map<String, String> other = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() {
+        URI normalizedUrl;
+        try {
+            normalizedUrl = BrokerConfig.normalizePublicUrl(publicUrl);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), 2);
+        }
+        Map<String, String> settings = new LinkedHashMap<>(other);
+        put(settings, "enabled", enabled);
+        put(settings, "displayName", displayName);
+        put(settings, "issuer", issuer);
+        put(settings, "clientId", clientId);
+        put(settings, "scopes", scopes);
+        put(settings, "roleClaimType", roleClaimType);
+        put(settings, "usernameClaimType", usernameClaimType);
+        put(settings, "resource", resource);
+        put(settings, "allowAutoUserCreation", allowAutoUserCreation);
+        put(settings, "trustEmail", trustEmail);
+        Map<String, String> secrets = new LinkedHashMap<>();
+        if (clientSecretFile != null) {
+            try {
+                secrets.put("clientSecret", Files.readString(clientSecretFile).strip());
+            } catch (IOException e) {
+                throw new CliException("cannot read the client secret file " + clientSecretFile + ": " + e.getMessage());
+            }
+        }
+        byte[] masterKey = db.masterKey();
+        try (DatabaseOptions.OpenDatabase open = db.open()) {
+            SecretCipher cipher = new SecretCipher(masterKey);
+            MasterKeyCheck.verify(open.database().jdbi(), cipher);
+            ProviderConfigurator configurator = new ProviderConfigurator(new ProviderStore(open.database().jdbi(), cipher),
+                    ProviderTypesLoader.load());
+            ProviderRecord saved;
+            try {
+                saved = configurator.save(provider, type, settings, secrets, true, normalizedUrl);
+            } catch (InvalidConfigurationException e) {
+                throw new CliException("the settings were not saved: " + e.getMessage(), 2);
+            }
+            System.out.println("Saved provider '" + saved.id() + "' (type " + saved.type() + ", enabled "
+                    + saved.settings().getOrDefault("enabled", "false") + ").");
+            System.out.println("Redirect URI to register at the IdP: " + normalizedUrl + "/api/users/authenticatedToken/" + saved.id());
+            return 0;
+        }
+    }
+
+    private static void put(Map<String, String> settings, String name, String value) {
+        if (value != null) {
+            settings.put(name, value);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.idbroker.server.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.idbroker.core.crypto.MasterKeys;
+import org.idbroker.core.db.Database;
+import org.idbroker.core.db.DatabaseSettings;
+import org.idbroker.core.db.DevDatabase;
+import picocli.CommandLine.Option;
+
+/** Where the data is: an external PostgreSQL, or the embedded one of a data folder. Shared by every command. */
+final class DatabaseOptions {
+
+    @Option(names = "--db-url", paramLabel = "JDBC_URL", defaultValue = "${env:IDBROKER_DB_URL}",
+            description = "PostgreSQL to use, as jdbc:postgresql://HOST[:PORT]/DATABASE. Without it, the embedded "
+                    + "PostgreSQL of --data-dir is used. Env: IDBROKER_DB_URL.")
+    String dbUrl;
+
+    @Option(names = "--db-username", paramLabel = "USER", defaultValue = "${env:IDBROKER_DB_USERNAME}",
+            description = "Database user. Env: IDBROKER_DB_USERNAME.")
+    String dbUsername;
+
+    @Option(names = "--db-password-file", paramLabel = "FILE", defaultValue = "${env:IDBROKER_DB_PASSWORD_FILE}",
+            description = "File holding the database password (never given on the command line). Env: IDBROKER_DB_PASSWORD_FILE.")
+    Path dbPasswordFile;
+
+    @Option(names = "--db-pool-size", paramLabel = "N", defaultValue = "${env:IDBROKER_DB_POOL_SIZE:-16}",
+            description = "Most database connections this process opens (default: ${DEFAULT-VALUE}). Env: IDBROKER_DB_POOL_SIZE.")
+    int poolSize;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:IDBROKER_DATA_DIR:-data}",
+            description = "Folder for the embedded PostgreSQL's data and the master key file (default: ${DEFAULT-VALUE}). "
+                    + "Env: IDBROKER_DATA_DIR.")
+    Path dataDir;
+
+    @Option(names = "--master-key-file", paramLabel = "FILE", defaultValue = "${env:IDBROKER_MASTER_KEY_FILE}",
+            description = "File holding the master key that encrypts secrets at rest (default: DATA_DIR/master.key, made at "
+                    + "first start). IDBROKER_MASTER_KEY (base64, 32 bytes) takes precedence. Env: IDBROKER_MASTER_KEY_FILE.")
+    Path masterKeyFile;
+
+    boolean embedded() {
+        return dbUrl == null || dbUrl.isBlank();
+    }
+
+    /** Opens (and for the embedded database, starts or joins) the database and migrates it. */
+    OpenDatabase open() {
+        DevDatabase dev = null;
+        DatabaseSettings settings;
+        if (embedded()) {
+            dev = DevDatabase.open(dataDir);
+            settings = dev.settings(poolSize);
+        } else {
+            try {
+                settings = new DatabaseSettings(dbUrl.trim(), blankToNull(dbUsername), password(), poolSize);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage(), 2);
+            }
+        }
+        try {
+            Database database = Database.open(settings).migrate();
+            return new OpenDatabase(database, dev);
+        } catch (RuntimeException e) {
+            if (dev != null) {
+                dev.close();
+            }
+            throw e;
+        }
+    }
+
+    byte[] masterKey() {
+        Path file = masterKeyFile != null ? masterKeyFile : dataDir.resolve("master.key");
+        try {
+            return MasterKeys.load(System.getenv("IDBROKER_MASTER_KEY"), file);
+        } catch (IllegalStateException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    private String password() {
+        if (dbPasswordFile == null) {
+            return null;
+        }
+        try {
+            return Files.readString(dbPasswordFile).strip();
+        } catch (IOException e) {
+            throw new CliException("cannot read the database password file " + dbPasswordFile + ": " + e.getMessage());
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** A migrated database, and the embedded server this process started, if any. */
+    record OpenDatabase(Database database, DevDatabase embedded) implements AutoCloseable {
+        @Override
+        public void close() {
+            database.close();
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.idbroker.server.cli;
+
+import java.net.URI;
+import org.idbroker.server.BrokerServer;
+import org.idbroker.server.providers.ProviderTypes;
+import org.idbroker.server.providers.ProviderTypesLoader;
+
+/** Starts a node from the command line and stops it cleanly on SIGTERM or Ctrl-C. */
+final class ServerLauncher {
+
+    private ServerLauncher() {
+    }
+
+    static BrokerServer launch(DatabaseOptions db, ServerOptions http, URI publicUrl, boolean devMode) {
+        http.checkPort();
+        ProviderTypes types = ProviderTypesLoader.load();
+        byte[] masterKey = db.masterKey();
+        DatabaseOptions.OpenDatabase open = db.open();
+        BrokerServer server;
+        try {
+            server = BrokerServer.start(new BrokerServer.Options(http.httpPort, http.bind, publicUrl, devMode, http.lifetimes()),
+                    open.database(), masterKey, types);
+        } catch (RuntimeException e) {
+            open.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            open.close();
+        }, "shutdown"));
+        return server;
+    }
+}

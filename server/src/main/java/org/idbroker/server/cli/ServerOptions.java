@@ -1,0 +1,38 @@
+package org.idbroker.server.cli;
+
+import java.time.Duration;
+import org.idbroker.core.sessions.SessionLifetimes;
+import picocli.CommandLine.Option;
+
+/** HTTP and session options shared by {@code start} and {@code start-dev}. */
+final class ServerOptions {
+
+    @Option(names = "--http-port", paramLabel = "N", defaultValue = "${env:IDBROKER_HTTP_PORT:-8080}",
+            description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one). Env: IDBROKER_HTTP_PORT.")
+    int httpPort;
+
+    @Option(names = "--bind", paramLabel = "HOST", defaultValue = "${env:IDBROKER_BIND:-0.0.0.0}",
+            description = "Interface to listen on (default: ${DEFAULT-VALUE}). Env: IDBROKER_BIND.")
+    String bind;
+
+    @Option(names = "--session-idle-minutes", paramLabel = "N", defaultValue = "${env:IDBROKER_SESSION_IDLE_MINUTES:-480}",
+            description = "A session unused this long ends (default: ${DEFAULT-VALUE}). Env: IDBROKER_SESSION_IDLE_MINUTES.")
+    long sessionIdleMinutes;
+
+    @Option(names = "--session-max-minutes", paramLabel = "N", defaultValue = "${env:IDBROKER_SESSION_MAX_MINUTES:-1440}",
+            description = "A session ends this long after sign-in (default: ${DEFAULT-VALUE}). Env: IDBROKER_SESSION_MAX_MINUTES.")
+    long sessionMaxMinutes;
+
+    SessionLifetimes lifetimes() {
+        if (sessionIdleMinutes < 1 || sessionMaxMinutes < 1) {
+            throw new CliException("session lifetimes must be at least one minute", 2);
+        }
+        return new SessionLifetimes(Duration.ofMinutes(sessionIdleMinutes), Duration.ofMinutes(sessionMaxMinutes));
+    }
+
+    void checkPort() {
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new CliException("--http-port must be between 0 and 65535, got " + httpPort, 2);
+        }
+    }
+}

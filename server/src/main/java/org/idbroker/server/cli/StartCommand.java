@@ -1,0 +1,45 @@
+package org.idbroker.server.cli;
+
+import java.net.URI;
+import java.util.concurrent.Callable;
+import org.idbroker.server.BrokerConfig;
+import org.idbroker.server.BrokerServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "start", mixinStandardHelpOptions = true,
+        description = "Start the broker in production mode on an external PostgreSQL.")
+final class StartCommand implements Callable<Integer> {
+
+    @Mixin
+    DatabaseOptions db;
+
+    @Mixin
+    ServerOptions http;
+
+    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL}",
+            description = "Required. Address people and IdPs reach the broker at, such as https://broker.example.com: "
+                    + "redirect URIs are built from it. Env: IDBROKER_PUBLIC_URL.")
+    URI publicUrl;
+
+    @Override
+    public Integer call() {
+        if (db.embedded()) {
+            throw new CliException("start needs --db-url (or IDBROKER_DB_URL) pointing at PostgreSQL; "
+                    + "use start-dev to try the broker on an embedded database", 2);
+        }
+        if (publicUrl == null) {
+            throw new CliException("start needs --public-url (or IDBROKER_PUBLIC_URL), such as https://broker.example.com: "
+                    + "the redirect URIs registered at your IdP are built from it", 2);
+        }
+        try {
+            BrokerConfig.normalizePublicUrl(publicUrl);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), 2);
+        }
+        BrokerServer server = ServerLauncher.launch(db, http, publicUrl, false);
+        System.out.println("IdBroker is running at " + server.config().publicUrl() + " (listening on port " + server.port() + ")");
+        return 0;
+    }
+}

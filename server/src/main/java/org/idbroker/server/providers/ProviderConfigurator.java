@@ -1,0 +1,132 @@
+package org.idbroker.server.providers;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.idbroker.core.providers.ProviderRecord;
+import org.idbroker.core.providers.ProviderStore;
+import org.idbroker.spi.IdentityProvider;
+import org.idbroker.spi.IdentityProviderFactory;
+import org.idbroker.spi.InvalidSettingsException;
+import org.idbroker.spi.ProviderContext;
+import org.idbroker.spi.ProviderSettings;
+import org.idbroker.spi.SettingDescriptor;
+
+/**
+ * Changes provider instances: checks every field against the type's descriptions, builds the
+ * provider once so that a bad configuration fails when saved, and stores secrets encrypted. Used
+ * by the {@code configure} command and the settings API alike.
+ */
+public final class ProviderConfigurator {
+
+    public static final String DEFAULT_TYPE = "oidc";
+
+    private final ProviderStore store;
+    private final ProviderTypes types;
+
+    public ProviderConfigurator(ProviderStore store, ProviderTypes types) {
+        this.store = requireNonNull(store, "store is null");
+        this.types = requireNonNull(types, "types is null");
+    }
+
+    /**
+     * Creates or updates an instance.
+     *
+     * @param id the instance id
+     * @param type the type, or {@code null} to keep the stored one ({@code oidc} for a new instance)
+     * @param settings plain setting values; with {@code merge} only these change, else they replace all
+     * @param secrets secret values to set; a secret left out keeps its stored value
+     * @param merge whether to merge into the stored settings
+     * @param publicUrl the public URL, from which the redirect URI is built
+     */
+    public ProviderRecord save(String id, String type, Map<String, String> settings, Map<String, String> secrets,
+            boolean merge, URI publicUrl) throws InvalidConfigurationException {
+        try {
+            ProviderStore.requireValidId(id);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationException(Map.of("id", e.getMessage()));
+        }
+        Optional<ProviderRecord> stored = store.find(id);
+        String effectiveType = type != null ? type : stored.map(ProviderRecord::type).orElse(DEFAULT_TYPE);
+        IdentityProviderFactory factory = types.find(effectiveType).orElseThrow(() -> new InvalidConfigurationException(
+                Map.of("type", "unknown provider type '" + effectiveType + "'; installed types: "
+                        + String.join(", ", types.all().stream().map(IdentityProviderFactory::type).toList()))));
+        Set<String> secretNames = new TreeSet<>();
+        Set<String> plainNames = new TreeSet<>();
+        for (SettingDescriptor d : ProviderRegistry.descriptors(factory)) {
+            (d.secret() ? secretNames : plainNames).add(d.name());
+        }
+        Map<String, String> errors = new LinkedHashMap<>();
+        settings.keySet().stream().filter(secretNames::contains).forEach(name ->
+                errors.put(name, "this is a secret: give it as a secret value, never as a plain setting"));
+        secrets.keySet().stream().filter(name -> !secretNames.contains(name)).forEach(name ->
+                errors.put(name, "not a secret setting of the provider type '" + effectiveType + "'"));
+        if (!errors.isEmpty()) {
+            throw new InvalidConfigurationException(errors);
+        }
+        Map<String, String> merged = new LinkedHashMap<>();
+        if (merge && stored.isPresent()) {
+            stored.get().settings().forEach((k, v) -> {
+                if (plainNames.contains(k)) {
+                    merged.put(k, v);
+                }
+            });
+        }
+        settings.forEach((k, v) -> {
+            if (v == null || v.isBlank()) {
+                merged.remove(k);
+            } else {
+                merged.put(k, v.trim());
+            }
+        });
+        Map<String, String> allSecrets = new HashMap<>(stored.map(ProviderRecord::secrets).orElse(Map.of()));
+        allSecrets.keySet().retainAll(secretNames);
+        secrets.forEach((k, v) -> {
+            if (v == null || v.isEmpty()) {
+                allSecrets.remove(k);
+            } else {
+                allSecrets.put(k, v);
+            }
+        });
+        errors.putAll(SettingsValidator.validate(factory, merged, allSecrets.keySet()));
+        if (errors.isEmpty()) {
+            tryBuild(factory, id, merged, allSecrets, publicUrl).ifPresent(e -> errors.put(e.setting(), e.getMessage()));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidConfigurationException(errors);
+        }
+        Map<String, String> secretChanges = new HashMap<>(secrets);
+        stored.map(ProviderRecord::secrets).orElse(Map.of()).keySet().stream()
+                .filter(name -> !secretNames.contains(name)).forEach(name -> secretChanges.put(name, ""));
+        return store.save(id, effectiveType, merged, secretChanges);
+    }
+
+    private static Optional<InvalidSettingsException> tryBuild(IdentityProviderFactory factory, String id,
+            Map<String, String> settings, Map<String, String> secrets, URI publicUrl) {
+        Map<String, String> all = new HashMap<>();
+        for (SettingDescriptor d : ProviderRegistry.descriptors(factory)) {
+            if (d.defaultValue() != null) {
+                all.put(d.name(), d.defaultValue());
+            }
+        }
+        all.putAll(settings);
+        all.putAll(secrets);
+        boolean enabled = Boolean.parseBoolean(all.getOrDefault(BrokerSettings.ENABLED, "false"));
+        if (!enabled) {
+            // a disabled instance may be saved half-configured; it is checked when enabled
+            return Optional.empty();
+        }
+        URI redirect = URI.create(publicUrl + "/api/users/authenticatedToken/" + id);
+        try (IdentityProvider ignored = factory.create(new ProviderContext(id, new ProviderSettings(all), redirect))) {
+            return Optional.empty();
+        } catch (InvalidSettingsException e) {
+            return Optional.of(e);
+        }
+    }
+}

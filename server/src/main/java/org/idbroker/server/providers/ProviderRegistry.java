@@ -1,0 +1,162 @@
+package org.idbroker.server.providers;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.idbroker.core.providers.ProviderRecord;
+import org.idbroker.core.providers.ProviderStore;
+import org.idbroker.core.signin.ProviderPolicy;
+import org.idbroker.server.BrokerConfig;
+import org.idbroker.spi.IdentityProvider;
+import org.idbroker.spi.IdentityProviderFactory;
+import org.idbroker.spi.InvalidSettingsException;
+import org.idbroker.spi.ProviderContext;
+import org.idbroker.spi.ProviderSettings;
+import org.idbroker.spi.SettingDescriptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The configured provider instances of this node, built from the settings in the database. A
+ * change saved on any node is noticed here within {@link #REFRESH_INTERVAL}: the registry compares
+ * a digest of the stored versions and rebuilds only what changed.
+ */
+public final class ProviderRegistry implements AutoCloseable {
+
+    public static final Duration REFRESH_INTERVAL = Duration.ofSeconds(2);
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);
+
+    private final ProviderStore store;
+    private final ProviderTypes types;
+    private final BrokerConfig config;
+    private final Clock clock;
+
+    private volatile Snapshot snapshot = new Snapshot("", Map.of(), Instant.EPOCH);
+
+    public ProviderRegistry(ProviderStore store, ProviderTypes types, BrokerConfig config, Clock clock) {
+        this.store = requireNonNull(store, "store is null");
+        this.types = requireNonNull(types, "types is null");
+        this.config = requireNonNull(config, "config is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** Every configured instance, in id order. */
+    public List<ConfiguredProvider> all() {
+        return current().providers.values().stream().toList();
+    }
+
+    /** The enabled instances, in id order. */
+    public List<ConfiguredProvider> enabled() {
+        return all().stream().filter(ConfiguredProvider::enabled).toList();
+    }
+
+    public Optional<ConfiguredProvider> find(String id) {
+        return Optional.ofNullable(current().providers.get(id));
+    }
+
+    /** Forgets what was read, so the next call reads the database again. */
+    public void invalidate() {
+        Snapshot old = snapshot;
+        snapshot = new Snapshot(old.fingerprint, old.providers, Instant.EPOCH);
+    }
+
+    public ProviderTypes types() {
+        return types;
+    }
+
+    /** The type's settings after the broker's own, each with its effective default. */
+    public static List<SettingDescriptor> descriptors(IdentityProviderFactory factory) {
+        return java.util.stream.Stream.concat(BrokerSettings.DESCRIPTORS.stream(), factory.settings().stream()).toList();
+    }
+
+    private Snapshot current() {
+        Snapshot seen = snapshot;
+        if (seen.checkedAt.plus(REFRESH_INTERVAL).isAfter(clock.instant())) {
+            return seen;
+        }
+        synchronized (this) {
+            seen = snapshot;
+            if (seen.checkedAt.plus(REFRESH_INTERVAL).isAfter(clock.instant())) {
+                return seen;
+            }
+            String fingerprint = store.fingerprint();
+            if (fingerprint.equals(seen.fingerprint)) {
+                snapshot = new Snapshot(seen.fingerprint, seen.providers, clock.instant());
+                return snapshot;
+            }
+            Map<String, ConfiguredProvider> rebuilt = new LinkedHashMap<>();
+            Map<String, ConfiguredProvider> stale = new HashMap<>(seen.providers);
+            for (ProviderRecord record : store.list()) {
+                ConfiguredProvider previous = stale.get(record.id());
+                if (previous != null && previous.version() == record.version() && previous.type().equals(record.type())) {
+                    rebuilt.put(record.id(), previous);
+                    stale.remove(record.id());
+                } else {
+                    rebuilt.put(record.id(), build(record));
+                }
+            }
+            snapshot = new Snapshot(fingerprint, java.util.Collections.unmodifiableMap(rebuilt), clock.instant());
+            // close what was replaced or removed; sign-ins in flight keep their own reference
+            stale.values().forEach(p -> p.usable().ifPresent(IdentityProvider::close));
+            return snapshot;
+        }
+    }
+
+    private ConfiguredProvider build(ProviderRecord record) {
+        Optional<IdentityProviderFactory> factory = types.find(record.type());
+        Map<String, String> effective = new LinkedHashMap<>();
+        List<SettingDescriptor> descriptors = factory.map(ProviderRegistry::descriptors).orElse(BrokerSettings.DESCRIPTORS);
+        for (SettingDescriptor d : descriptors) {
+            if (!d.secret() && d.defaultValue() != null) {
+                effective.put(d.name(), d.defaultValue());
+            }
+        }
+        record.settings().forEach((k, v) -> {
+            if (v != null && !v.isBlank()) {
+                effective.put(k, v);
+            }
+        });
+        boolean enabled = Boolean.parseBoolean(effective.getOrDefault(BrokerSettings.ENABLED, "false"));
+        String displayName = effective.getOrDefault(BrokerSettings.DISPLAY_NAME, record.id());
+        ProviderPolicy policy = new ProviderPolicy(record.id(),
+                Boolean.parseBoolean(effective.getOrDefault(BrokerSettings.ALLOW_AUTO_USER_CREATION, "true")),
+                Boolean.parseBoolean(effective.getOrDefault(BrokerSettings.TRUST_EMAIL, "false")));
+        if (factory.isEmpty()) {
+            String problem = "the provider type '" + record.type() + "' is not installed on this node";
+            LOG.warn("Provider {}: {}", record.id(), problem);
+            return new ConfiguredProvider(record.id(), record.type(), displayName, enabled, policy, effective, null, problem, record.version());
+        }
+        Map<String, String> withSecrets = new HashMap<>(effective);
+        withSecrets.putAll(record.secrets());
+        try {
+            IdentityProvider provider = factory.get().create(
+                    new ProviderContext(record.id(), new ProviderSettings(withSecrets), config.redirectUri(record.id())));
+            return new ConfiguredProvider(record.id(), record.type(), displayName, enabled, policy, effective, provider, null, record.version());
+        } catch (InvalidSettingsException e) {
+            String problem = "setting '" + e.setting() + "': " + e.getMessage();
+            if (enabled) {
+                LOG.warn("Provider {} cannot be used: {}", record.id(), problem);
+            }
+            return new ConfiguredProvider(record.id(), record.type(), displayName, enabled, policy, effective, null, problem, record.version());
+        } catch (RuntimeException e) {
+            String problem = "the provider could not be built: " + e.getMessage();
+            LOG.warn("Provider {} cannot be used: {}", record.id(), problem);
+            return new ConfiguredProvider(record.id(), record.type(), displayName, enabled, policy, effective, null, problem, record.version());
+        }
+    }
+
+    @Override
+    public void close() {
+        snapshot.providers.values().forEach(p -> p.usable().ifPresent(IdentityProvider::close));
+    }
+
+    private record Snapshot(String fingerprint, Map<String, ConfiguredProvider> providers, Instant checkedAt) {
+    }
+}

@@ -1,0 +1,102 @@
+package org.idbroker.server.providers;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.stream.Stream;
+import org.idbroker.spi.IdentityProviderFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the provider types: the built-in ones on the class path, and each jar in the installation's
+ * {@code providers/} folder, loaded in its own class loader that sees only the JDK and the host's
+ * {@code org.idbroker.spi} packages.
+ */
+public final class ProviderTypesLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderTypesLoader.class);
+    private static final String SPI_PACKAGE = "org.idbroker.spi.";
+
+    private ProviderTypesLoader() {
+    }
+
+    /** Built-in types plus the jars in {@code $IDBROKER_HOME/providers} (the installation folder). */
+    public static ProviderTypes load() {
+        String home = System.getProperty("idbroker.home");
+        return load(home == null ? null : Path.of(home).resolve("providers"));
+    }
+
+    /** Built-in types plus the jars in {@code providersDir}, which may be {@code null} or absent. */
+    public static ProviderTypes load(Path providersDir) {
+        List<IdentityProviderFactory> factories = new ArrayList<>(ProviderTypes.builtIn());
+        if (providersDir != null && Files.isDirectory(providersDir)) {
+            for (Path jar : jars(providersDir)) {
+                List<IdentityProviderFactory> found = loadJar(jar);
+                for (IdentityProviderFactory factory : found) {
+                    if (factories.stream().anyMatch(f -> f.type().equals(factory.type()))) {
+                        throw new IllegalStateException("the provider jar " + jar.getFileName() + " declares the type id '"
+                                + factory.type() + "', which another provider already has: remove one of them");
+                    }
+                }
+                factories.addAll(found);
+                LOG.info("Loaded provider types {} from {}", found.stream().map(IdentityProviderFactory::type).toList(),
+                        jar.getFileName());
+            }
+        }
+        return new ProviderTypes(factories);
+    }
+
+    private static List<Path> jars(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list the providers folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<IdentityProviderFactory> loadJar(Path jar) {
+        URL url;
+        try {
+            url = jar.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException("cannot read the provider jar " + jar, e);
+        }
+        ClassLoader loader = new URLClassLoader("provider:" + jar.getFileName(), new URL[] {url}, new SpiOnlyClassLoader());
+        List<IdentityProviderFactory> found;
+        try {
+            found = ServiceLoader.load(IdentityProviderFactory.class, loader).stream().map(ServiceLoader.Provider::get).toList();
+        } catch (ServiceConfigurationError | LinkageError e) {
+            throw new IllegalStateException("the provider jar " + jar.getFileName() + " cannot be loaded: " + e.getMessage(), e);
+        }
+        if (found.isEmpty()) {
+            throw new IllegalStateException("the provider jar " + jar.getFileName() + " holds no provider factory: it needs "
+                    + "META-INF/services/org.idbroker.spi.IdentityProviderFactory naming its factory class");
+        }
+        return found;
+    }
+
+    /** Parent of every provider jar's class loader: the JDK, plus the host's SPI and nothing else. */
+    private static final class SpiOnlyClassLoader extends ClassLoader {
+        private final ClassLoader host = ProviderTypesLoader.class.getClassLoader();
+
+        SpiOnlyClassLoader() {
+            super("idbroker-spi", ClassLoader.getPlatformClassLoader());
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (name.startsWith(SPI_PACKAGE)) {
+                return host.loadClass(name);
+            }
+            return super.loadClass(name, resolve);
+        }
+    }
+}

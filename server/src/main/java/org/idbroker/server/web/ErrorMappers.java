@@ -1,0 +1,74 @@
+package org.idbroker.server.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns every exception into a JSON error; no stack trace ever reaches a client. */
+public final class ErrorMappers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMappers.class);
+
+    private ErrorMappers() {
+    }
+
+    static Response json(int status, String code, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(code, message)).build();
+    }
+
+    public static final class Api implements ExceptionMapper<ApiException> {
+        @Override
+        public Response toResponse(ApiException e) {
+            return json(e.status(), e.code(), e.getMessage());
+        }
+    }
+
+    public static final class Json implements ExceptionMapper<JsonProcessingException> {
+        @Override
+        public Response toResponse(JsonProcessingException e) {
+            String detail = e.getOriginalMessage() == null ? "" : ": " + e.getOriginalMessage().lines().findFirst().orElse("");
+            if (detail.length() > 200) {
+                detail = detail.substring(0, 200);
+            }
+            return json(400, "invalid_json", "The request body is not the JSON this call expects" + detail);
+        }
+    }
+
+    public static final class IllegalArgument implements ExceptionMapper<IllegalArgumentException> {
+        @Override
+        public Response toResponse(IllegalArgumentException e) {
+            return json(400, "invalid_request", e.getMessage() == null ? "The request is not valid." : e.getMessage());
+        }
+    }
+
+    public static final class Web implements ExceptionMapper<WebApplicationException> {
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            int status = e.getResponse().getStatus();
+            if (status >= 500) {
+                LOG.error("Request failed", e);
+                return json(status, "internal_error", "The broker failed to answer; the server log says why.");
+            }
+            return switch (status) {
+                case 404 -> json(404, "not_found", "There is nothing at this address.");
+                case 405 -> json(405, "method_not_allowed", "This address does not take that HTTP method.");
+                case 406 -> json(406, "not_acceptable", "This address cannot answer in the requested media type.");
+                case 415 -> json(415, "unsupported_media_type", "Send the body as application/json.");
+                case 413 -> json(413, "payload_too_large", "The request body is too large.");
+                default -> json(status, "bad_request", "The request is not valid.");
+            };
+        }
+    }
+
+    public static final class Any implements ExceptionMapper<Throwable> {
+        @Override
+        public Response toResponse(Throwable e) {
+            LOG.error("Request failed", e);
+            return json(500, "internal_error", "The broker failed to answer; the server log says why.");
+        }
+    }
+}

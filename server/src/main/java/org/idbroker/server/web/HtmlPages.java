@@ -1,0 +1,64 @@
+package org.idbroker.server.web;
+
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** The few pages the server renders itself: a refused sign-in, for browsers that navigated here. */
+public final class HtmlPages {
+
+    private HtmlPages() {
+    }
+
+    /** Whether the caller is a browser navigating (as opposed to a script asking for JSON). */
+    public static boolean wantsHtml(HttpHeaders headers) {
+        return headers.getAcceptableMediaTypes().stream()
+                .anyMatch(m -> m.isCompatible(MediaType.TEXT_HTML_TYPE) && !m.isWildcardType());
+    }
+
+    /** A refused sign-in: what went wrong, what to do, and the reason code for the administrator. */
+    public static Response signInRefused(int status, String code, String message, HttpHeaders headers) {
+        if (!wantsHtml(headers)) {
+            return ErrorMappers.json(status, code, message);
+        }
+        String html = """
+                <!doctype html>
+                <html lang="en">
+                <head>
+                <meta charset="utf-8">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>Sign-in refused - IdBroker</title>
+                <link rel="stylesheet" href="/app/style.css">
+                </head>
+                <body>
+                <main class="card" id="sign-in-error">
+                <h1>Sign-in refused</h1>
+                <p class="error-message" id="error-message">%s</p>
+                <p class="reason">Reason code for your administrator: <code id="error-code">%s</code></p>
+                <p><a class="button" href="/app/sign-in">Back to the sign-in page</a></p>
+                </main>
+                </body>
+                </html>
+                """.formatted(escape(message), escape(code));
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
+                .header("Cache-Control", "no-store").entity(html).build();
+    }
+
+    public static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,181 @@
+package org.idbroker.server.web;
+
+import static java.util.Objects.requireNonNull;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.idbroker.core.crypto.Tokens;
+import org.idbroker.core.events.Events;
+import org.idbroker.core.providers.ProviderStore;
+import org.idbroker.core.sessions.Sessions;
+import org.idbroker.core.signin.IdentityMatcher;
+import org.idbroker.core.signin.LoginStateException;
+import org.idbroker.core.signin.LoginTransaction;
+import org.idbroker.core.signin.LoginTransactions;
+import org.idbroker.core.signin.SignInDecision;
+import org.idbroker.core.signin.SignInRefusal;
+import org.idbroker.server.BrokerConfig;
+import org.idbroker.server.auth.Authenticator;
+import org.idbroker.server.auth.Cookies;
+import org.idbroker.server.providers.ConfiguredProvider;
+import org.idbroker.server.providers.ProviderRegistry;
+import org.idbroker.spi.AuthenticatedIdentity;
+import org.idbroker.spi.CallbackRequest;
+import org.idbroker.spi.IdentityProvider;
+import org.idbroker.spi.SignInRejectedException;
+import org.idbroker.spi.SignInRequest;
+import org.idbroker.spi.SignInStart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The browser's sign-in: start at the IdP, come back to the callback, leave with a session. */
+@Path("/api/users")
+public final class SignInResource {
+
+    static final String MODE_SIGN_IN = "sign-in";
+    private static final Logger LOG = LoggerFactory.getLogger(SignInResource.class);
+    private static final int MAX_PARAMETER_LENGTH = 16 * 1024;
+
+    private final ProviderRegistry providers;
+    private final LoginTransactions transactions;
+    private final IdentityMatcher matcher;
+    private final Sessions sessions;
+    private final Events events;
+    private final BrokerConfig config;
+
+    @Inject
+    public SignInResource(ProviderRegistry providers, LoginTransactions transactions, IdentityMatcher matcher,
+            Sessions sessions, Events events, BrokerConfig config) {
+        this.providers = requireNonNull(providers, "providers is null");
+        this.transactions = requireNonNull(transactions, "transactions is null");
+        this.matcher = requireNonNull(matcher, "matcher is null");
+        this.sessions = requireNonNull(sessions, "sessions is null");
+        this.events = requireNonNull(events, "events is null");
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    @GET
+    @Path("/authenticate/{providerId}")
+    public Response authenticate(@PathParam("providerId") String providerId,
+            @QueryParam("redirectAfterLoginTo") String redirectAfterLoginTo, @Context HttpHeaders headers) {
+        Optional<ConfiguredProvider> configured = providers.find(providerId).filter(ConfiguredProvider::enabled);
+        if (configured.isEmpty()) {
+            return HtmlPages.signInRefused(404, SignInRefusal.PROVIDER_UNKNOWN.code(), SignInRefusal.PROVIDER_UNKNOWN.message(), headers);
+        }
+        ConfiguredProvider provider = configured.get();
+        if (provider.provider() == null) {
+            return refuse(provider.id(), 503, "misconfigured", "Sign-in through " + provider.displayName()
+                    + " is not possible because its settings are wrong (" + provider.problem()
+                    + "). Ask an administrator to fix the provider settings.", headers);
+        }
+        String state = Tokens.random();
+        String browserKey = existingLoginCookie(headers).orElseGet(Tokens::random);
+        SignInStart start;
+        try {
+            start = provider.provider().startSignIn(new SignInRequest(state));
+        } catch (SignInRejectedException e) {
+            return refuse(provider.id(), 502, e.reason().code(), e.getMessage(), headers);
+        }
+        transactions.save(state, browserKey, provider.id(), start.remember(), RedirectTargets.safe(redirectAfterLoginTo), MODE_SIGN_IN);
+        return Response.status(302).location(start.authorizationUri())
+                .cookie(Cookies.login(browserKey, config.secureCookies()))
+                .header("Cache-Control", "no-store").build();
+    }
+
+    @GET
+    @Path("/authenticatedToken/{providerId}")
+    public Response callback(@PathParam("providerId") String providerId, @Context UriInfo uriInfo, @Context HttpHeaders headers) {
+        return finish(providerId, uriInfo.getQueryParameters(), headers);
+    }
+
+    @POST
+    @Path("/authenticatedToken/{providerId}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response callbackFormPost(@PathParam("providerId") String providerId, MultivaluedMap<String, String> form,
+            @Context HttpHeaders headers) {
+        return finish(providerId, form, headers);
+    }
+
+    private Response finish(String providerId, MultivaluedMap<String, String> parameters, @Context HttpHeaders headers) {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> entry : parameters.entrySet()) {
+            if (entry.getKey().length() > 64 || entry.getValue().stream().anyMatch(v -> v != null && v.length() > MAX_PARAMETER_LENGTH)) {
+                return refuse(providerId, 400, "invalid_callback", "The sign-in response is malformed (a parameter is too long). "
+                        + "Start the sign-in again from the sign-in page.", headers);
+            }
+            copy.put(entry.getKey(), List.copyOf(entry.getValue()));
+        }
+        CallbackRequest callback = new CallbackRequest(copy);
+        LoginTransaction transaction;
+        try {
+            List<String> states = copy.getOrDefault("state", List.of());
+            String state = states.size() == 1 ? states.get(0) : null;
+            transaction = transactions.consume(state, existingLoginCookie(headers).orElse(null), providerId);
+        } catch (LoginStateException e) {
+            return refuse(providerId, 400, e.refusal().code(), e.refusal().message(), headers);
+        }
+        Optional<IdentityProvider> provider = providers.find(providerId).filter(ConfiguredProvider::enabled)
+                .flatMap(ConfiguredProvider::usable);
+        if (provider.isEmpty()) {
+            return refuse(providerId, 404, SignInRefusal.PROVIDER_UNKNOWN.code(), SignInRefusal.PROVIDER_UNKNOWN.message(), headers);
+        }
+        AuthenticatedIdentity identity;
+        try {
+            identity = provider.get().finishSignIn(callback, transaction.remembered());
+        } catch (SignInRejectedException e) {
+            int status = switch (e.reason()) {
+                case IDP_UNAVAILABLE -> 502;
+                case IDP_ERROR -> 403;
+                default -> 401;
+            };
+            return refuse(providerId, status, e.reason().code(), e.getMessage(), headers);
+        }
+        ConfiguredProvider configured = providers.find(providerId).orElseThrow();
+        SignInDecision decision = matcher.signIn(configured.policy(), identity);
+        if (!decision.accepted()) {
+            LOG.warn("Sign-in through {} refused: {} (issuer {}, subject {})", providerId, decision.refusal().code(),
+                    identity.issuer(), identity.subject());
+            return HtmlPages.signInRefused(403, decision.refusal().code(), decision.refusal().message(), headers);
+        }
+        // a new token at every sign-in: a session cookie planted before sign-in is never promoted
+        Authenticator.sessionToken(headers).ifPresent(sessions::delete);
+        String token = sessions.create(decision.user().id(), providerId, decision.externalIdentityId(),
+                identity.idpSessionId(), identity.idToken());
+        LOG.info("User {} signed in through {} (matched by {})", decision.user().username(), providerId, decision.rule().code());
+        return Response.seeOther(URI.create(config.publicUrl() + transaction.redirectAfter()))
+                .cookie(Cookies.session(token, config.secureCookies(), sessions.lifetimes().absolute()))
+                .header("Cache-Control", "no-store").build();
+    }
+
+    private Response refuse(String rawProviderId, int status, String code, String message, HttpHeaders headers) {
+        String providerId = ProviderStore.ID.matcher(rawProviderId).matches() ? rawProviderId : "(invalid id)";
+        LOG.warn("Sign-in through {} refused: {}: {}", providerId, code, message);
+        events.record(Events.SIGN_IN, Events.FAILURE, code, message, null, providerId, Map.of());
+        return HtmlPages.signInRefused(status, code, message, headers);
+    }
+
+    private static Optional<String> existingLoginCookie(HttpHeaders headers) {
+        Cookie cookie = headers.getCookies().get(Cookies.LOGIN);
+        if (cookie == null || cookie.getValue().length() < 32 || cookie.getValue().length() > 64) {
+            return Optional.empty();
+        }
+        return Optional.of(cookie.getValue());
+    }
+}
