@@ -3,6 +3,8 @@ package org.idbroker.server.cli;
 import java.util.concurrent.Callable;
 import org.idbroker.core.users.Users;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -10,6 +12,9 @@ import picocli.CommandLine.Option;
         description = {"Create a user, or update the one with this username, and put it in the Administrators team.",
                 "Its email must match the email your IdP sends: the first sign-in finds the account by it."})
 final class AdminCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     DatabaseOptions db;
@@ -29,10 +34,11 @@ final class AdminCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CliException(e.getMessage(), 2);
             }
-            System.out.println((result.created() ? "Created" : "Updated") + " user '" + result.user().username()
+            spec.commandLine().getOut().println((result.created() ? "Created" : "Updated") + " user '" + result.user().username()
                     + "' (" + result.user().email() + ", id " + result.user().id() + ")"
                     + (result.addedToAdministrators() ? " and added it to the Administrators team."
                             : "; it was already in the Administrators team."));
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }

@@ -16,6 +16,8 @@ import org.idbroker.server.providers.InvalidConfigurationException;
 import org.idbroker.server.providers.ProviderConfigurator;
 import org.idbroker.server.providers.ProviderTypesLoader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -23,6 +25,9 @@ import picocli.CommandLine.Option;
         description = {"Create or change a sign-in provider instance. Settings left out keep their value (or the type's preset).",
                 "Prints the redirect URI to register at the IdP."})
 final class ConfigureCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     DatabaseOptions db;
@@ -116,9 +121,10 @@ final class ConfigureCommand implements Callable<Integer> {
             } catch (InvalidConfigurationException e) {
                 throw new CliException("the settings were not saved: " + e.getMessage(), 2);
             }
-            System.out.println("Saved provider '" + saved.id() + "' (type " + saved.type() + ", enabled "
+            spec.commandLine().getOut().println("Saved provider '" + saved.id() + "' (type " + saved.type() + ", enabled "
                     + saved.settings().getOrDefault("enabled", "false") + ").");
-            System.out.println("Redirect URI to register at the IdP: " + normalizedUrl + "/api/users/authenticatedToken/" + saved.id());
+            spec.commandLine().getOut().println("Redirect URI to register at the IdP: " + normalizedUrl + "/api/users/authenticatedToken/" + saved.id());
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }

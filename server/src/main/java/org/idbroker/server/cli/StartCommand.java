@@ -5,12 +5,17 @@ import java.util.concurrent.Callable;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.BrokerServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "start", mixinStandardHelpOptions = true,
         description = "Start the broker in production mode on an external PostgreSQL.")
 final class StartCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     DatabaseOptions db;
@@ -39,7 +44,8 @@ final class StartCommand implements Callable<Integer> {
             throw new CliException(e.getMessage(), 2);
         }
         BrokerServer server = ServerLauncher.launch(db, http, publicUrl, false);
-        System.out.println("IdBroker is running at " + server.config().publicUrl() + " (listening on port " + server.port() + ")");
+        spec.commandLine().getOut().println("IdBroker is running at " + server.config().publicUrl() + " (listening on port " + server.port() + ")");
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }

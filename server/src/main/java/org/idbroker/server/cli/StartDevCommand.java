@@ -4,12 +4,17 @@ import java.net.URI;
 import java.util.concurrent.Callable;
 import org.idbroker.server.BrokerServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "start-dev", mixinStandardHelpOptions = true,
         description = "Start the broker in development mode on an embedded PostgreSQL whose data stays in --data-dir.")
 final class StartDevCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     DatabaseOptions db;
@@ -25,9 +30,10 @@ final class StartDevCommand implements Callable<Integer> {
     public Integer call() {
         BrokerServer server = ServerLauncher.launch(db, http, publicUrl, true);
         String where = db.embedded() ? "embedded PostgreSQL in " + db.dataDir.toAbsolutePath().normalize() : db.dbUrl;
-        System.out.println("IdBroker is running in DEVELOPMENT mode at " + server.config().publicUrl()
+        spec.commandLine().getOut().println("IdBroker is running in DEVELOPMENT mode at " + server.config().publicUrl()
                 + " (" + where + "). Do not use start-dev in production: use 'idbroker start'.");
-        System.out.println("Sign in at " + server.config().publicUrl() + "/app/sign-in");
+        spec.commandLine().getOut().println("Sign in at " + server.config().publicUrl() + "/app/sign-in");
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }

@@ -1,0 +1,78 @@
+package org.idbroker.it.support;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
+import okhttp3.mockwebserver.RecordedRequest;
+
+/** A real OpenID provider over HTTP (mock-oauth2-server), scripted with the person who signs in next. */
+public final class TestingIdp implements AutoCloseable {
+
+    private final MockOAuth2Server server;
+    private final String issuerId;
+
+    private TestingIdp(MockOAuth2Server server, String issuerId) {
+        this.server = server;
+        this.issuerId = issuerId;
+    }
+
+    public static TestingIdp start() {
+        return start("idp", false);
+    }
+
+    /** @param interactive whether the IdP shows its login form (for browser tests) */
+    public static TestingIdp start(String issuerId, boolean interactive) {
+        MockOAuth2Server server = new MockOAuth2Server(
+                OAuth2Config.Companion.fromJson("{\"interactiveLogin\": " + interactive + "}"));
+        server.start();
+        return new TestingIdp(server, issuerId);
+    }
+
+    public String issuer() {
+        return server.issuerUrl(issuerId).toString();
+    }
+
+    public String clientId() {
+        return "idbroker-test-client";
+    }
+
+    public String clientSecret() {
+        return "test-client-secret-with-enough-length-for-hs256-0123456789";
+    }
+
+    /** The next sign-in is this person, with these claims (groups, preferred_username, email, ...). */
+    public void nextSignIn(String subject, Map<String, Object> claims) {
+        server.enqueueCallback(new DefaultOAuth2TokenCallback(issuerId, subject, "JWT", List.of(clientId()),
+                new LinkedHashMap<>(claims), 3600));
+    }
+
+    /** The next sign-in's ID token is for another audience. */
+    public void nextSignInForAudience(String subject, String audience, Map<String, Object> claims) {
+        server.enqueueCallback(new DefaultOAuth2TokenCallback(issuerId, subject, "JWT", List.of(audience),
+                new LinkedHashMap<>(claims), 3600));
+    }
+
+    /** The next request the IdP received, or {@code null}. */
+    public RecordedRequest takeRequest() {
+        return server.takeRequest(2, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Forgets the requests received so far. */
+    public void drainRequests() {
+        while (server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+            // drop
+        }
+    }
+
+    public MockOAuth2Server server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+    }
+}
