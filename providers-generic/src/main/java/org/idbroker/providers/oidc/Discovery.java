@@ -34,10 +34,19 @@ final class Discovery {
     synchronized IdpMetadata get() throws SignInRejectedException {
         Instant now = clock.instant();
         if (current == null || fetchedAt.plus(config.discoveryLifetime()).isBefore(now)) {
+            // the previous metadata may still be in use by a sign-in: it is left to the garbage collector
             current = new IdpMetadata(config, fetch());
             fetchedAt = now;
         }
         return current;
+    }
+
+    /** Forgets the cached metadata and releases its key source. */
+    synchronized void close() {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
     }
 
     /** Reads the discovery document now, without touching the cache. */

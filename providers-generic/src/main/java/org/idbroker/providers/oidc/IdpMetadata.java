@@ -121,4 +121,15 @@ final class IdpMetadata {
         }
         return source;
     }
+
+    /** Releases the key source. */
+    void close() {
+        if (jwkSource instanceof java.io.Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (java.io.IOException e) {
+                // nothing left to release
+            }
+        }
+    }
 }

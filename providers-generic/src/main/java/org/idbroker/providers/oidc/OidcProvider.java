@@ -203,4 +203,9 @@ public final class OidcProvider implements IdentityProvider {
     public List<Finding> diagnose() {
         return new Diagnostics(config, discovery).run();
     }
+
+    @Override
+    public void close() {
+        discovery.close();
+    }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -212,6 +213,10 @@ final class TokenVerifier {
     private static SignInRejectedException keyProblem(JOSEException e, IdpMetadata idp, String what) {
         LOG.debug("{} keys could not be used", what, e);
         URI jwks = idp.metadata().getJWKSetURI();
+        if (e instanceof RateLimitReachedException) {
+            return new SignInRejectedException(RejectionReason.TOKEN_SIGNATURE_INVALID, "the " + what + " is signed with a key"
+                    + " that is not in the provider's key set " + jwks + ", which was re-read moments ago", e);
+        }
         if (Errors.isIo(e)) {
             return new SignInRejectedException(RejectionReason.IDP_UNAVAILABLE,
                     "the OpenID provider's signing keys at " + jwks + " could not be fetched (" + Errors.rootMessage(e) + ")", e);

@@ -27,6 +27,9 @@ final class TinyIdp implements AutoCloseable {
     final String base;
     final String issuer;
     volatile String nextIdToken;
+    volatile String jwksJson = "{}";
+    volatile String signingAlgs = "[\"HS256\"]";
+    final java.util.concurrent.atomic.AtomicInteger jwksHits = new java.util.concurrent.atomic.AtomicInteger();
     volatile int tokenStatus = 200;
     volatile String tokenBody;
     volatile String tokenContentType = "application/json";
@@ -40,7 +43,10 @@ final class TinyIdp implements AutoCloseable {
         base = "http://127.0.0.1:" + server.getAddress().getPort();
         issuer = base + "/application/o/my-app/";
         server.createContext("/application/o/my-app/.well-known/openid-configuration", ex -> send(ex, 200, "application/json", discovery()));
-        server.createContext("/application/o/my-app/jwks/", ex -> send(ex, 200, "application/json", "{}"));
+        server.createContext("/application/o/my-app/jwks/", ex -> {
+            jwksHits.incrementAndGet();
+            send(ex, 200, "application/json", jwksJson);
+        });
         server.createContext("/application/o/token/", this::token);
         server.createContext("/application/o/userinfo/", ex -> {
             if (userInfoJson == null) {
@@ -61,13 +67,13 @@ final class TinyIdp implements AutoCloseable {
                  "end_session_endpoint":"%2$s/application/o/my-app/end-session/",
                  "jwks_uri":"%2$s/application/o/my-app/jwks/",
                  "response_types_supported":["code","id_token","id_token token","code token","code id_token","code id_token token"],
-                 "id_token_signing_alg_values_supported":["HS256"],
+                 "id_token_signing_alg_values_supported":%3$s,
                  "subject_types_supported":["public"],
                  "token_endpoint_auth_methods_supported":["client_secret_post","client_secret_basic"],
                  "scopes_supported":["openid","email","profile","offline_access"],
                  "code_challenge_methods_supported":["plain","S256"],
                  "backchannel_logout_supported":true}
-                """.formatted(issuer, base);
+                """.formatted(issuer, base, signingAlgs);
     }
 
     private void token(HttpExchange exchange) throws IOException {
@@ -114,6 +120,12 @@ final class TinyIdp implements AutoCloseable {
     static String hs256(JWTClaimsSet claims, String secret, JOSEObjectType type) throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(type).build(), claims);
         jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+        return jwt.serialize();
+    }
+
+    static String rs256(JWTClaimsSet claims, com.nimbusds.jose.jwk.RSAKey key) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+        jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(key));
         return jwt.serialize();
     }
 
