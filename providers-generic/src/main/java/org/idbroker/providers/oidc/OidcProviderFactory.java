@@ -62,7 +62,7 @@ public class OidcProviderFactory implements IdentityProviderFactory {
      * @param defaultOverrides new default values by setting name, for example
      *     {@code clientAuthentication -> client_secret_post}
      */
-    protected OidcProviderFactory(String type, String displayName, Map<String, String> defaultOverrides) {
+    public OidcProviderFactory(String type, String displayName, Map<String, String> defaultOverrides) {
         this.type = requireNonNull(type, "type is null");
         this.displayName = requireNonNull(displayName, "displayName is null");
         requireNonNull(defaultOverrides, "defaultOverrides is null");
