@@ -12,9 +12,7 @@ import okhttp3.mockwebserver.RecordedRequest;
 import org.idbroker.it.support.TestingBroker;
 import org.idbroker.it.support.TestingBrowser;
 import org.idbroker.it.support.TestingIdp;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,22 +23,13 @@ import org.junit.jupiter.api.Test;
 class SignInTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestingIdp idp;
+    private TestingIdp idp;
     private TestingBroker broker;
     private final TestingBrowser browser = new TestingBrowser();
 
-    @BeforeAll
-    static void startIdp() {
-        idp = TestingIdp.start();
-    }
-
-    @AfterAll
-    static void stopIdp() {
-        idp.close();
-    }
-
     @BeforeEach
-    void startBroker() {
+    void start() {
+        idp = TestingIdp.start();
         broker = TestingBroker.start();
         broker.configureOidc("GenericOidc", idp, "--scopes", "openid profile email groups",
                 "--role-claim-type", "groups", "--username-claim-type", "preferred_username",
@@ -48,8 +37,9 @@ class SignInTest {
     }
 
     @AfterEach
-    void stopBroker() {
+    void stop() {
         broker.close();
+        idp.close();
     }
 
     @Test
@@ -58,7 +48,7 @@ class SignInTest {
 
         List<HttpResponse<String>> hops = browser.signIn(broker, "GenericOidc");
 
-        HttpResponse<String> callback = hops.get(hops.size() - 2);
+        HttpResponse<String> callback = callback(hops);
         assertThat(callback.statusCode()).isEqualTo(303);
         assertThat(callback.headers().firstValue("Location")).hasValue(broker.baseUri() + "/");
         JsonNode me = me();
@@ -115,7 +105,7 @@ class SignInTest {
 
     @Test
     void refusesWhenNothingMatchesAndAutomaticCreationIsOff() {
-        broker.configureOidc("GenericOidc", idp, "--allow-auto-user-creation", "false");
+        broker.configure("--provider", "GenericOidc", "--allow-auto-user-creation", "false");
         idp.nextSignIn("sub-stranger", Map.of("preferred_username", "stranger", "email", "stranger@example.com",
                 "email_verified", true));
 
@@ -146,7 +136,7 @@ class SignInTest {
 
     @Test
     void linksByAnUnverifiedEmailWhenTrustEmailIsOn() throws Exception {
-        broker.configureOidc("GenericOidc", idp, "--trust-email", "true");
+        broker.configure("--provider", "GenericOidc", "--trust-email", "true");
         broker.cli("admin", "--username", "boss", "--email", "boss@example.com");
         idp.nextSignIn("sub-boss", Map.of("preferred_username", "boss", "email", "boss@example.com", "email_verified", false));
 
@@ -189,7 +179,7 @@ class SignInTest {
     void aDisabledProviderIsNotListedAndRefusesSignIns() throws Exception {
         assertThat(JSON.readTree(browser.getJson(broker.uri("/api/authentication/providers")).body()).get(0).get("displayName").asText())
                 .isEqualTo("Test IdP");
-        broker.configureOidc("GenericOidc", idp, "--enabled", "false");
+        broker.configure("--provider", "GenericOidc", "--enabled", "false");
 
         assertThat(browser.getJson(broker.uri("/api/authentication/providers")).body()).isEqualTo("[]");
         HttpResponse<String> start = browser.navigate(broker.uri("/api/users/authenticate/GenericOidc"));
@@ -202,7 +192,7 @@ class SignInTest {
     void refusesAReplayedCallback() {
         idp.nextSignIn("sub-alice", alice(true));
         List<HttpResponse<String>> hops = browser.signIn(broker, "GenericOidc");
-        URI callback = hops.get(hops.size() - 2).uri();
+        URI callback = callback(hops).uri();
         long sessions = broker.count("select count(*) from sessions");
 
         HttpResponse<String> replay = browser.navigate(callback);
@@ -249,7 +239,7 @@ class SignInTest {
 
     @Test
     void honoursChangedUsernameAndRoleClaimTypes() throws Exception {
-        broker.configureOidc("GenericOidc", idp, "--username-claim-type", "nickname", "--role-claim-type", "roles");
+        broker.configure("--provider", "GenericOidc", "--username-claim-type", "nickname", "--role-claim-type", "roles");
         idp.nextSignIn("sub-bob", Map.of("preferred_username", "not-this", "nickname", "bobby", "email", "bob@example.com",
                 "email_verified", true, "groups", List.of("ignored"), "roles", "single-role"));
 
@@ -262,7 +252,7 @@ class SignInTest {
 
     @Test
     void sendsTheConfiguredScopesAndResourceToTheIdp() {
-        broker.configureOidc("GenericOidc", idp, "--resource", "https://api.example.com/octopus");
+        broker.configure("--provider", "GenericOidc", "--resource", "https://api.example.com/octopus");
         idp.drainRequests();
         idp.nextSignIn("sub-alice", alice(true));
 
@@ -277,7 +267,7 @@ class SignInTest {
         }
         assertThat(authorize).isNotNull();
         URI uri = URI.create(authorize);
-        assertThat(uri.getQuery()).contains("scope=openid profile email groups")
+        assertThat(uri.getQuery()).contains("scope=openid+profile+email+groups")
                 .contains("resource=https://api.example.com/octopus")
                 .contains("code_challenge_method=S256").contains("nonce=").contains("state=")
                 .contains("redirect_uri=" + broker.baseUri() + "/api/users/authenticatedToken/GenericOidc");
@@ -288,14 +278,14 @@ class SignInTest {
         idp.nextSignIn("sub-alice", alice(true));
         List<HttpResponse<String>> hops = browser.follow(
                 broker.uri("/api/users/authenticate/GenericOidc?redirectAfterLoginTo=/app/teams%3Fx%3D1"));
-        assertThat(hops.get(hops.size() - 2).headers().firstValue("Location")).hasValue(broker.baseUri() + "/app/teams?x=1");
+        assertThat(callback(hops).headers().firstValue("Location")).hasValue(broker.baseUri() + "/app/teams?x=1");
 
         for (String evil : List.of("https://evil.example.com/", "//evil.example.com", "/\\evil.example.com", "javascript:alert(1)")) {
             TestingBrowser other = new TestingBrowser();
             idp.nextSignIn("sub-alice", alice(true));
             List<HttpResponse<String>> evilHops = other.follow(broker.uri("/api/users/authenticate/GenericOidc?redirectAfterLoginTo="
                     + java.net.URLEncoder.encode(evil, java.nio.charset.StandardCharsets.UTF_8)));
-            assertThat(evilHops.get(evilHops.size() - 2).headers().firstValue("Location")).as(evil).hasValue(broker.baseUri() + "/");
+            assertThat(callback(evilHops).headers().firstValue("Location")).as(evil).hasValue(broker.baseUri() + "/");
         }
     }
 
@@ -303,7 +293,7 @@ class SignInTest {
     void setsASessionCookieThatScriptsCannotRead() {
         idp.nextSignIn("sub-alice", alice(true));
         List<HttpResponse<String>> hops = browser.signIn(broker, "GenericOidc");
-        String setCookie = hops.get(hops.size() - 2).headers().allValues("Set-Cookie").stream()
+        String setCookie = callback(hops).headers().allValues("Set-Cookie").stream()
                 .filter(c -> c.startsWith("idb_session=")).findFirst().orElseThrow();
         assertThat(setCookie).contains("HttpOnly").contains("SameSite=Lax").contains("Path=/");
         String token = browser.cookie("idb_session").orElseThrow();
@@ -374,6 +364,11 @@ class SignInTest {
         HttpResponse<String> response = who.getJson(broker.uri("/api/users/me"));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
+    }
+
+    /** The broker's answer to the IdP's redirect back. */
+    private static HttpResponse<String> callback(List<HttpResponse<String>> hops) {
+        return hops.stream().filter(h -> h.uri().getPath().startsWith("/api/users/authenticatedToken/")).findFirst().orElseThrow();
     }
 
     private static HttpResponse<String> last(List<HttpResponse<String>> hops) {

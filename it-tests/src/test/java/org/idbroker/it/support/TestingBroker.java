@@ -143,6 +143,17 @@ public final class TestingBroker implements AutoCloseable {
         server.injector().getInstance(org.idbroker.server.providers.ProviderRegistry.class).invalidate();
     }
 
+    /** Runs {@code configure} with these arguments, as an operator would, and expects it to succeed. */
+    public void configure(String... args) {
+        List<String> all = new ArrayList<>(List.of("configure"));
+        all.addAll(List.of(args));
+        CliResult result = cli(all.toArray(String[]::new));
+        if (result.exitCode() != 0) {
+            throw new IllegalStateException("configure failed: " + result.err());
+        }
+        server.injector().getInstance(org.idbroker.server.providers.ProviderRegistry.class).invalidate();
+    }
+
     @Override
     public void close() {
         server.close();

@@ -57,12 +57,16 @@ public final class TestingIdp implements AutoCloseable {
 
     /** The next request the IdP received, or {@code null}. */
     public RecordedRequest takeRequest() {
-        return server.takeRequest(2, java.util.concurrent.TimeUnit.SECONDS);
+        try {
+            return server.takeRequest(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** Forgets the requests received so far. */
     public void drainRequests() {
-        while (server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+        while (takeRequest() != null) {
             // drop
         }
     }
