@@ -22,6 +22,8 @@ import org.idbroker.core.crypto.MasterKeyCheck;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.db.Database;
 import org.idbroker.core.sessions.SessionLifetimes;
+import org.idbroker.core.sessions.Sessions;
+import org.idbroker.core.signin.LoginTransactions;
 import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.server.providers.ProviderTypes;
 import org.slf4j.Logger;
@@ -44,11 +46,13 @@ public final class BrokerServer implements AutoCloseable {
     private final Server jetty;
     private final Injector injector;
     private final BrokerConfig config;
+    private final Housekeeping housekeeping;
 
     private BrokerServer(Server jetty, Injector injector, BrokerConfig config) {
         this.jetty = jetty;
         this.injector = injector;
         this.config = config;
+        this.housekeeping = new Housekeeping(injector.getInstance(LoginTransactions.class), injector.getInstance(Sessions.class));
     }
 
     /**
@@ -146,6 +150,7 @@ public final class BrokerServer implements AutoCloseable {
 
     @Override
     public void close() {
+        housekeeping.close();
         try {
             jetty.stop();
         } catch (Exception e) {

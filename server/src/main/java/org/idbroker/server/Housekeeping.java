@@ -1,0 +1,49 @@
+package org.idbroker.server;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.idbroker.core.sessions.Sessions;
+import org.idbroker.core.signin.LoginTransactions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes expired login transactions and sessions now and then. Expired rows are already refused
+ * when read; this only keeps the tables small. Every node may run it: the deletes are idempotent.
+ */
+final class Housekeeping implements AutoCloseable {
+
+    static final Duration INTERVAL = Duration.ofMinutes(5);
+    private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
+
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "housekeeping");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    Housekeeping(LoginTransactions transactions, Sessions sessions) {
+        requireNonNull(transactions, "transactions is null");
+        requireNonNull(sessions, "sessions is null");
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                int logins = transactions.purgeExpired();
+                int ended = sessions.purgeExpired();
+                if (logins + ended > 0) {
+                    LOG.debug("Deleted {} expired login transactions and {} expired sessions", logins, ended);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Could not delete expired rows: {}", e.getMessage());
+            }
+        }, INTERVAL.toSeconds(), INTERVAL.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}
