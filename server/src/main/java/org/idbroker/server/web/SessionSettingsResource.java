@@ -2,6 +2,7 @@ package org.idbroker.server.web;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.idbroker.core.events.Events;
 import org.idbroker.core.sessions.SessionLifetimes;
 import org.idbroker.core.sessions.Sessions;
@@ -33,6 +35,7 @@ public final class SessionSettingsResource {
     static final String EVENT = "configuration-changed";
     /** A year: longer lifetimes are a mistake, not a policy. */
     static final long MAX_MINUTES = 366L * 24 * 60;
+    private static final Set<String> FIELDS = Set.of("idleMinutes", "absoluteMinutes");
 
     private final Authenticator authenticator;
     private final Sessions sessions;
@@ -58,13 +61,19 @@ public final class SessionSettingsResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    public LifetimeSettings put(LifetimeSettings wanted, @Context HttpHeaders headers) {
+    public LifetimeSettings put(JsonNode wanted, @Context HttpHeaders headers) {
         Principal admin = authenticator.require(headers, "administer-system");
-        if (wanted == null) {
-            throw ApiException.badRequest("invalid_request", "Send {\"idleMinutes\": N, \"absoluteMinutes\": M}.");
+        if (wanted == null || !wanted.isObject()) {
+            throw ApiException.badRequest("invalid_request", "Send a JSON object {\"idleMinutes\": N, \"absoluteMinutes\": M}.");
         }
-        long idle = minutes("idleMinutes", wanted.idleMinutes());
-        long absolute = minutes("absoluteMinutes", wanted.absoluteMinutes());
+        wanted.fieldNames().forEachRemaining(name -> {
+            if (!FIELDS.contains(name)) {
+                throw ApiException.badRequest("invalid_request", "Unknown field '" + MySessionsResource.shorten(name)
+                        + "': only idleMinutes and absoluteMinutes can be set.");
+            }
+        });
+        long idle = minutes("idleMinutes", wanted.get("idleMinutes"));
+        long absolute = minutes("absoluteMinutes", wanted.get("absoluteMinutes"));
         if (idle > absolute) {
             throw ApiException.badRequest("invalid_request", "idleMinutes (" + idle + ") must not exceed absoluteMinutes ("
                     + absolute + "): a session never lives longer than its absolute lifetime.");
@@ -77,19 +86,24 @@ public final class SessionSettingsResource {
         return LifetimeSettings.of(now);
     }
 
-    private static long minutes(String field, Long value) {
-        if (value == null) {
+    private static long minutes(String field, JsonNode value) {
+        if (value == null || value.isNull()) {
             throw ApiException.badRequest("invalid_request", field + " is missing: give a whole number of minutes.");
         }
-        if (value < 1 || value > MAX_MINUTES) {
-            throw ApiException.badRequest("invalid_request", field + " must be between 1 and " + MAX_MINUTES
-                    + " minutes, got " + value + ".");
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            throw ApiException.badRequest("invalid_request", field + " must be a whole number of minutes, got "
+                    + MySessionsResource.shorten(value.toString()) + ".");
         }
-        return value;
+        long minutes = value.asLong();
+        if (minutes < 1 || minutes > MAX_MINUTES) {
+            throw ApiException.badRequest("invalid_request", field + " must be between 1 and " + MAX_MINUTES
+                    + " minutes, got " + minutes + ".");
+        }
+        return minutes;
     }
 
     /** Session lifetimes in whole minutes, as the API reads and writes them. */
-    public record LifetimeSettings(Long idleMinutes, Long absoluteMinutes) {
+    public record LifetimeSettings(long idleMinutes, long absoluteMinutes) {
         static LifetimeSettings of(SessionLifetimes lifetimes) {
             return new LifetimeSettings(lifetimes.idle().toMinutes(), lifetimes.absolute().toMinutes());
         }
