@@ -16,7 +16,9 @@
     teams.appendChild(item);
   }
   document.getElementById('sign-out').addEventListener('click', async () => {
-    await fetch('/api/users/sign-out', {method: 'POST', headers: {'X-Requested-With': 'idbroker'}});
-    location.href = '/app/sign-in';
+    const signOut = await fetch('/api/users/sign-out', {method: 'POST', headers: {'X-Requested-With': 'idbroker'}});
+    const answer = signOut.ok ? await signOut.json() : {};
+    // the IdP ends its own session too, then sends the browser back to the sign-in page
+    location.href = answer.redirectTo || '/app/sign-in';
   });
 })();

@@ -22,10 +22,11 @@ import org.idbroker.core.crypto.MasterKeyCheck;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.db.Database;
 import org.idbroker.core.sessions.SessionLifetimes;
-import org.idbroker.core.sessions.Sessions;
 import org.idbroker.core.signin.LoginTransactions;
 import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.server.providers.ProviderTypes;
+import org.idbroker.server.sessions.SessionMaintenance;
+import org.idbroker.server.sessions.SessionsModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -52,7 +53,7 @@ public final class BrokerServer implements AutoCloseable {
         this.jetty = jetty;
         this.injector = injector;
         this.config = config;
-        this.housekeeping = new Housekeeping(injector.getInstance(LoginTransactions.class), injector.getInstance(Sessions.class));
+        this.housekeeping = new Housekeeping(injector.getInstance(LoginTransactions.class));
     }
 
     /**
@@ -110,9 +111,11 @@ public final class BrokerServer implements AutoCloseable {
         List<Module> modules = new ArrayList<>(List.of(
                 new CoreModule(database, cipher, config),
                 new ProvidersModule(types),
+                new SessionsModule(),
                 new WebModule()));
         modules.addAll(List.of(extraModules));
         Injector injector = Guice.createInjector(modules);
+        injector.getInstance(SessionMaintenance.class).start();
         JettyHttpContainer container = ContainerFactory.createContainer(JettyHttpContainer.class,
                 injector.getInstance(ResourceConfig.class));
         jetty.setHandler(container);
@@ -125,6 +128,7 @@ public final class BrokerServer implements AutoCloseable {
             } catch (Exception ignored) {
                 // already failing
             }
+            injector.getInstance(SessionMaintenance.class).close();
             throw new IllegalStateException("the HTTP server did not start: " + e.getMessage(), e);
         }
         LOG.info("IdBroker listening on {}:{}, public URL {}", options.bindHost(), connector.getLocalPort(), publicUrl);
@@ -156,6 +160,7 @@ public final class BrokerServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("The HTTP server did not stop cleanly: {}", e.getMessage());
         }
+        injector.getInstance(SessionMaintenance.class).close();
         injector.getInstance(ProviderRegistry.class).close();
     }
 

@@ -6,14 +6,14 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.idbroker.core.sessions.Sessions;
 import org.idbroker.core.signin.LoginTransactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes expired login transactions and sessions now and then. Expired rows are already refused
- * when read; this only keeps the tables small. Every node may run it: the deletes are idempotent.
+ * Deletes expired login transactions now and then (ended sessions are {@code SessionMaintenance}'s).
+ * Expired rows are already refused when read; this only keeps the table small. Every node may run
+ * it: the delete is idempotent.
  */
 final class Housekeeping implements AutoCloseable {
 
@@ -26,15 +26,13 @@ final class Housekeeping implements AutoCloseable {
         return thread;
     });
 
-    Housekeeping(LoginTransactions transactions, Sessions sessions) {
+    Housekeeping(LoginTransactions transactions) {
         requireNonNull(transactions, "transactions is null");
-        requireNonNull(sessions, "sessions is null");
         executor.scheduleWithFixedDelay(() -> {
             try {
                 int logins = transactions.purgeExpired();
-                int ended = sessions.purgeExpired();
-                if (logins + ended > 0) {
-                    LOG.debug("Deleted {} expired login transactions and {} expired sessions", logins, ended);
+                if (logins > 0) {
+                    LOG.debug("Deleted {} expired login transactions", logins);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("Could not delete expired rows: {}", e.getMessage());

@@ -14,11 +14,15 @@ import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.idbroker.server.web.AuthenticationResource;
+import org.idbroker.server.web.BackchannelLogoutResource;
 import org.idbroker.server.web.ErrorMappers;
 import org.idbroker.server.web.HealthResource;
 import org.idbroker.server.web.MeResource;
+import org.idbroker.server.web.MySessionsResource;
 import org.idbroker.server.web.PagesResource;
+import org.idbroker.server.web.SessionSettingsResource;
 import org.idbroker.server.web.SignInResource;
+import org.idbroker.server.web.UserSessionsResource;
 
 /** The HTTP API: Jersey resources built by Guice, JSON by Jackson, errors as JSON. */
 public final class WebModule extends AbstractModule {
@@ -29,6 +33,10 @@ public final class WebModule extends AbstractModule {
             AuthenticationResource.class,
             SignInResource.class,
             MeResource.class,
+            MySessionsResource.class,
+            UserSessionsResource.class,
+            SessionSettingsResource.class,
+            BackchannelLogoutResource.class,
             PagesResource.class);
 
     /** Hands Jersey the broker's Jackson configuration. */

@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.idbroker.core.crypto.SecretCipher;
@@ -30,6 +31,12 @@ public final class Sessions {
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
     private static final String COLUMNS = "s.id, s.user_id, s.provider_id, s.external_identity_id, s.idp_session_id, "
             + "s.created, s.last_seen, s.expires_at";
+    /**
+     * A session is live until its stored expiry, until the current absolute lifetime has passed
+     * since sign-in (so a shortened lifetime applies to existing sessions at once), and while it
+     * has been used within the idle lifetime.
+     */
+    private static final String LIVE = "s.expires_at > :now and s.created > :absoluteLimit and s.last_seen > :idleLimit";
 
     private final Jdbi jdbi;
     private final SecretCipher cipher;
@@ -79,12 +86,12 @@ public final class Sessions {
         }
         byte[] hash = Tokens.hash(token);
         Instant now = clock.instant();
-        Instant idleLimit = now.minus(lifetimes.idle());
+        SessionLifetimes current = lifetimes;
         Optional<Session> session = jdbi.withHandle(h -> h.createQuery("select " + COLUMNS
                 + " from sessions s join users u on u.id = s.user_id"
-                + " where s.token_hash = :hash and u.active and s.expires_at > :now and s.last_seen > :idle")
-                .bind("hash", hash).bind("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                .bind("idle", OffsetDateTime.ofInstant(idleLimit, ZoneOffset.UTC))
+                + " where s.token_hash = :hash and u.active and " + LIVE)
+                .bind("hash", hash)
+                .bindMap(liveBindings(now, current))
                 .map(Sessions::map).findOne());
         session.filter(s -> s.lastSeen().plus(TOUCH_INTERVAL).isBefore(now)).ifPresent(s ->
                 jdbi.useHandle(h -> h.createUpdate("update sessions set last_seen = now() where id = :id")
@@ -121,18 +128,41 @@ public final class Sessions {
                 .bind("user", userId).execute());
     }
 
+    /** Ends every session of a user but one (the caller's own); returns how many ended. */
+    public int deleteAllExcept(UUID userId, UUID keptSessionId) {
+        requireNonNull(keptSessionId, "keptSessionId is null");
+        return jdbi.withHandle(h -> h.createUpdate("delete from sessions where user_id = :user and id <> :kept")
+                .bind("user", userId).bind("kept", keptSessionId).execute());
+    }
+
     /** The live sessions of a user, newest first. */
     public List<Session> list(UUID userId) {
+        Map<String, Object> live = liveBindings(clock.instant(), lifetimes);
         return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS
-                + " from sessions s where s.user_id = :user and s.expires_at > now() order by s.created desc")
-                .bind("user", userId).map(Sessions::map).list());
+                + " from sessions s where s.user_id = :user and " + LIVE + " order by s.created desc")
+                .bind("user", userId).bindMap(live).map(Sessions::map).list());
+    }
+
+    /**
+     * When a live session ends if it is not used again: the earliest of its stored expiry, its
+     * sign-in time plus the current absolute lifetime, and its last use plus the idle lifetime.
+     */
+    public Instant endsAt(Session session) {
+        SessionLifetimes current = lifetimes;
+        Instant end = session.expiresAt();
+        Instant absolute = session.created().plus(current.absolute());
+        Instant idle = session.lastSeen().plus(current.idle());
+        if (absolute.isBefore(end)) {
+            end = absolute;
+        }
+        return idle.isBefore(end) ? idle : end;
     }
 
     /** Deletes expired sessions; returns how many. */
     public int purgeExpired() {
-        Instant idleLimit = clock.instant().minus(lifetimes.idle());
-        return jdbi.withHandle(h -> h.createUpdate("delete from sessions where expires_at < now() or last_seen < :idle")
-                .bind("idle", OffsetDateTime.ofInstant(idleLimit, ZoneOffset.UTC)).execute());
+        Map<String, Object> live = liveBindings(clock.instant(), lifetimes);
+        return jdbi.withHandle(h -> h.createUpdate("delete from sessions s where not (" + LIVE + ")")
+                .bindMap(live).execute());
     }
 
     private static Session map(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -145,6 +175,13 @@ public final class Sessions {
                 Users.instant(rs, "created"),
                 Users.instant(rs, "last_seen"),
                 Users.instant(rs, "expires_at"));
+    }
+
+    private static Map<String, Object> liveBindings(Instant now, SessionLifetimes current) {
+        return Map.of(
+                "now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
+                "absoluteLimit", OffsetDateTime.ofInstant(now.minus(current.absolute()), ZoneOffset.UTC),
+                "idleLimit", OffsetDateTime.ofInstant(now.minus(current.idle()), ZoneOffset.UTC));
     }
 
     private static String context(byte[] tokenHash) {

@@ -40,6 +40,18 @@ public final class TestingBrowser {
                 .header("X-Requested-With", "idbroker").POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** A script's PUT of a JSON body, with the header the broker's pages send. */
+    public HttpResponse<String> putJson(URI uri, String json) {
+        return send(HttpRequest.newBuilder(uri).header("Accept", "application/json").header("Content-Type", "application/json")
+                .header("X-Requested-With", "idbroker").PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    /** A script's DELETE, with the header the broker's pages send. */
+    public HttpResponse<String> delete(URI uri) {
+        return send(HttpRequest.newBuilder(uri).header("Accept", "application/json").header("X-Requested-With", "idbroker")
+                .DELETE().build());
+    }
+
     public HttpResponse<String> send(HttpRequest request) {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());

@@ -55,6 +55,32 @@ public final class TestingIdp implements AutoCloseable {
                 new LinkedHashMap<>(claims), 3600));
     }
 
+    /** The event a back-channel logout token carries in its {@code events} claim. */
+    public static final String BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
+
+    /**
+     * A back-channel logout token as this IdP would send it: signed with its key, header
+     * {@code typ: logout+jwt}, for the broker's client, with a fresh {@code jti}, {@code iat},
+     * {@code exp} in two minutes and the logout event. {@code claims} are added last: a claim
+     * mapped to {@code null} is left out. A {@code null} subject leaves out {@code sub} (a token
+     * naming only a {@code sid}).
+     */
+    public String logoutToken(String subject, Map<String, Object> claims) {
+        return logoutToken(subject, clientId(), 120, claims);
+    }
+
+    /** A logout token for another audience or with another lifetime (negative: already expired). */
+    public String logoutToken(String subject, String audience, long lifetimeSeconds, Map<String, Object> claims) {
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("events", Map.of(BACKCHANNEL_LOGOUT_EVENT, Map.of()));
+        if (subject == null) {
+            all.put("sub", null);
+        }
+        all.putAll(claims);
+        return server.issueToken(issuerId, clientId(), new DefaultOAuth2TokenCallback(issuerId,
+                subject == null ? "ignored" : subject, "logout+jwt", List.of(audience), all, lifetimeSeconds)).serialize();
+    }
+
     /** The next request the IdP received, or {@code null}. */
     public RecordedRequest takeRequest() {
         try {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "configure", mixinStandardHelpOptions = true,
         description = {"Create or change a sign-in provider instance. Settings left out keep their value (or the type's preset).",
-                "Prints the redirect URI to register at the IdP."})
+                "Prints the redirect URI and the back-channel logout URI to register at the IdP."})
 final class ConfigureCommand implements Callable<Integer> {
 
     @Spec
@@ -124,6 +124,8 @@ final class ConfigureCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("Saved provider '" + saved.id() + "' (type " + saved.type() + ", enabled "
                     + saved.settings().getOrDefault("enabled", "false") + ").");
             spec.commandLine().getOut().println("Redirect URI to register at the IdP: " + normalizedUrl + "/api/users/authenticatedToken/" + saved.id());
+            spec.commandLine().getOut().println("Back-channel logout URI (the IdP's \"Logout URI\", back-channel mode): "
+                    + normalizedUrl + "/api/users/backchannel-logout/" + saved.id());
             spec.commandLine().getOut().flush();
             return 0;
         }

@@ -11,11 +11,15 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.idbroker.core.events.Events;
+import org.idbroker.core.sessions.Session;
 import org.idbroker.core.sessions.Sessions;
 import org.idbroker.core.teams.Membership;
 import org.idbroker.core.teams.Memberships;
@@ -25,11 +29,21 @@ import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.auth.Authenticator;
 import org.idbroker.server.auth.Cookies;
 import org.idbroker.server.auth.Principal;
+import org.idbroker.server.providers.ConfiguredProvider;
+import org.idbroker.server.providers.ProviderRegistry;
+import org.idbroker.spi.EndSessionRequest;
+import org.idbroker.spi.IdentityProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The signed-in user: who they are, and signing out. */
+/** The signed-in user: who they are, and signing out (here and at the IdP). */
 @Path("/api/users")
 @Produces(MediaType.APPLICATION_JSON)
 public final class MeResource {
+
+    /** Where the IdP sends the browser after signing out there. */
+    static final String SIGN_IN_PAGE = "/app/sign-in";
+    private static final Logger LOG = LoggerFactory.getLogger(MeResource.class);
 
     private final Authenticator authenticator;
     private final Users users;
@@ -37,16 +51,18 @@ public final class MeResource {
     private final Sessions sessions;
     private final Events events;
     private final BrokerConfig config;
+    private final ProviderRegistry providers;
 
     @Inject
     public MeResource(Authenticator authenticator, Users users, Memberships memberships, Sessions sessions, Events events,
-            BrokerConfig config) {
+            BrokerConfig config, ProviderRegistry providers) {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.users = requireNonNull(users, "users is null");
         this.memberships = requireNonNull(memberships, "memberships is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.events = requireNonNull(events, "events is null");
         this.config = requireNonNull(config, "config is null");
+        this.providers = requireNonNull(providers, "providers is null");
     }
 
     @GET
@@ -61,15 +77,52 @@ public final class MeResource {
                 membership.permissions());
     }
 
+    /**
+     * Ends this browser's session. When the session came from a provider that publishes an
+     * end-session endpoint (and whose "Sign out at the IdP" setting is on), the answer names the
+     * address to send the browser to next, so the session at the IdP ends too (OpenID Connect
+     * RP-Initiated Logout); the IdP sends the browser back to the sign-in page.
+     */
     @POST
     @Path("/sign-out")
     public Response signOut(@Context HttpHeaders headers) {
-        Authenticator.sessionToken(headers).ifPresent(token -> {
-            authenticator.authenticate(headers).ifPresent(p -> events.record(Events.SIGN_OUT, Events.SUCCESS, null, null,
-                    p.user().id(), null, Map.of()));
-            sessions.delete(token);
-        });
-        return Response.ok(Map.of("signedOut", true)).cookie(Cookies.clearSession(config.secureCookies())).build();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("signedOut", true);
+        Optional<String> token = Authenticator.sessionToken(headers);
+        if (token.isPresent()) {
+            Optional<Session> session = sessions.find(token.get());
+            Optional<URI> atIdp = session.flatMap(s -> endSessionAtIdp(s, token.get()));
+            sessions.delete(token.get());
+            session.ifPresent(s -> events.record(Events.SIGN_OUT, Events.SUCCESS, null, null, s.userId(), s.providerId(),
+                    Map.of("signedOutAtIdp", atIdp.isPresent())));
+            atIdp.ifPresent(uri -> answer.put("redirectTo", uri.toString()));
+        }
+        return Response.ok(answer).cookie(Cookies.clearSession(config.secureCookies()))
+                .header("Cache-Control", "no-store").build();
+    }
+
+    private Optional<URI> endSessionAtIdp(Session session, String token) {
+        if (session.providerId() == null) {
+            return Optional.empty();
+        }
+        Optional<IdentityProvider> provider = providers.find(session.providerId()).flatMap(ConfiguredProvider::usable);
+        if (provider.isEmpty()) {
+            return Optional.empty();
+        }
+        String idToken;
+        try {
+            idToken = sessions.idToken(token).orElse(null);
+        } catch (RuntimeException e) {
+            LOG.warn("The ID token of a session could not be read for sign-out at {}: {}", session.providerId(), e.getMessage());
+            idToken = null;
+        }
+        URI back = URI.create(config.publicUrl() + SIGN_IN_PAGE);
+        try {
+            return provider.get().endSessionUri(new EndSessionRequest(idToken, back));
+        } catch (RuntimeException e) {
+            LOG.warn("No sign-out at {}: {}", session.providerId(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** The answer of {@code GET /api/users/me}. */

@@ -1,0 +1,90 @@
+package org.idbroker.server.sessions;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.idbroker.core.sessions.SessionLifetimes;
+import org.idbroker.core.sessions.Sessions;
+import org.idbroker.core.sessions.StoredSessionLifetimes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's session lifetimes in step with the ones an administrator stored (read every
+ * {@link #REFRESH_INTERVAL}), falling back to the lifetimes the node was started with, and deletes
+ * ended sessions from time to time.
+ */
+public final class SessionMaintenance implements AutoCloseable {
+
+    public static final Duration REFRESH_INTERVAL = Duration.ofSeconds(2);
+    static final Duration PURGE_INTERVAL = Duration.ofMinutes(10);
+    private static final Logger LOG = LoggerFactory.getLogger(SessionMaintenance.class);
+
+    private final Sessions sessions;
+    private final StoredSessionLifetimes stored;
+    private final SessionLifetimes startupLifetimes;
+    private ScheduledExecutorService scheduler;
+
+    public SessionMaintenance(Sessions sessions, StoredSessionLifetimes stored, SessionLifetimes startupLifetimes) {
+        this.sessions = requireNonNull(sessions, "sessions is null");
+        this.stored = requireNonNull(stored, "stored is null");
+        this.startupLifetimes = requireNonNull(startupLifetimes, "startupLifetimes is null");
+    }
+
+    /** Applies the stored lifetimes now, then keeps them current in the background. */
+    public synchronized void start() {
+        if (scheduler != null) {
+            return;
+        }
+        refreshLifetimes();
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "session-maintenance");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.scheduleWithFixedDelay(this::refreshQuietly, REFRESH_INTERVAL.toMillis(), REFRESH_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::purgeQuietly, PURGE_INTERVAL.toMillis(), PURGE_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** The lifetimes this node uses now: the stored ones, or the ones it was started with. */
+    public SessionLifetimes refreshLifetimes() {
+        SessionLifetimes wanted = stored.read().orElse(startupLifetimes);
+        if (!wanted.equals(sessions.lifetimes())) {
+            LOG.info("Session lifetimes now: idle {} min, absolute {} min", wanted.idle().toMinutes(), wanted.absolute().toMinutes());
+            sessions.setLifetimes(wanted);
+        }
+        return wanted;
+    }
+
+    private void refreshQuietly() {
+        try {
+            refreshLifetimes();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not read the session lifetimes: {}", e.getMessage());
+        }
+    }
+
+    private void purgeQuietly() {
+        try {
+            int purged = sessions.purgeExpired();
+            if (purged > 0) {
+                LOG.debug("Deleted {} ended sessions", purged);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not delete ended sessions: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+}
