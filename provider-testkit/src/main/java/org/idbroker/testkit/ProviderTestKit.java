@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,12 +93,26 @@ public abstract class ProviderTestKit<I extends IdpUnderTest> {
     /** Starts the IdP in this shape and configures the instance {@value #PROVIDER_ID} of the type under test for it. */
     protected final void useIdp(IdpShape shape) {
         idp = startIdp(shape, broker.baseUri() + "/api/users/authenticatedToken/" + PROVIDER_ID);
+        awaitDiscovery(idp);
         List<String> args = new ArrayList<>(List.of("--provider", PROVIDER_ID, "--type", providerType(), "--enabled", "true",
                 "--display-name", "Kit IdP", "--client-id", idp.clientId(),
                 "--client-secret-file", TestingBroker.writeTemp(idp.clientSecret()).toString(),
                 "--allow-auto-user-creation", "true"));
         args.addAll(connectionArguments(idp));
         broker.configure(args.toArray(String[]::new));
+    }
+
+    /**
+     * Waits until the IdP serves its discovery document, so that a slow first answer of a freshly
+     * started IdP (a cold JVM on a busy machine) is not taken for the broker's doing.
+     */
+    private static void awaitDiscovery(IdpUnderTest idp) {
+        String issuer = idp.issuer();
+        URI discovery = URI.create((issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer)
+                + "/.well-known/openid-configuration");
+        HttpResponse<String> response = new TestingBrowser().send(HttpRequest.newBuilder(discovery)
+                .timeout(Duration.ofSeconds(60)).GET().build());
+        assertThat(response.statusCode()).as("the IdP's discovery document " + discovery).isEqualTo(200);
     }
 
     protected final boolean supports(ProviderFeature feature) {

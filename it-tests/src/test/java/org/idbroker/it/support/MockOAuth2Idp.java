@@ -21,10 +21,14 @@ public final class MockOAuth2Idp implements IdpUnderTest {
         this.server = server;
     }
 
-    /** @param algorithm the signing algorithm, RS256 or ES256 */
+    /**
+     * @param algorithm the signing algorithm: RS256 (the server's ready-made keys) or ES256 (a key made
+     *     at the first token, which for EC is quick)
+     */
     public static MockOAuth2Idp start(String algorithm) {
-        MockOAuth2Server server = new MockOAuth2Server(new OAuth2Config(false, null, null, false,
-                new OAuth2TokenProvider(new KeyProvider(List.of(), algorithm))));
+        MockOAuth2Server server = algorithm.equals("RS256") ? new MockOAuth2Server()
+                : new MockOAuth2Server(new OAuth2Config(false, null, null, false,
+                        new OAuth2TokenProvider(new KeyProvider(List.of(), algorithm))));
         server.start();
         return new MockOAuth2Idp(server);
     }
@@ -63,8 +67,11 @@ public final class MockOAuth2Idp implements IdpUnderTest {
 
     @Override
     public void nextSignInForAnotherClient(TestPerson person) {
+        // the server sets the ID token's aud to the requesting client; a claim of the callback overrides it
+        Map<String, Object> claims = claims(person);
+        claims.put("aud", List.of("another-client"));
         server.enqueueCallback(new DefaultOAuth2TokenCallback(ISSUER_ID, person.id(), "JWT", List.of("another-client"),
-                claims(person), 3600));
+                claims, 3600));
     }
 
     private static Map<String, Object> claims(TestPerson person) {
