@@ -14,7 +14,7 @@ import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.providers.InvalidConfigurationException;
 import org.idbroker.server.providers.ProviderConfigurator;
-import org.idbroker.server.providers.ProviderTypesLoader;
+import org.idbroker.server.providers.ProviderTypes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -31,6 +31,9 @@ final class ConfigureCommand implements Callable<Integer> {
 
     @Mixin
     DatabaseOptions db;
+
+    @Mixin
+    ProvidersOptions providers;
 
     @Option(names = "--provider", required = true, paramLabel = "ID",
             description = "The instance id, used in its URLs, for example GenericOidc.")
@@ -109,12 +112,13 @@ final class ConfigureCommand implements Callable<Integer> {
                 throw new CliException("cannot read the client secret file " + clientSecretFile + ": " + e.getMessage());
             }
         }
+        ProviderTypes types = providers.load();
         byte[] masterKey = db.masterKey();
         try (DatabaseOptions.OpenDatabase open = db.open()) {
             SecretCipher cipher = new SecretCipher(masterKey);
             MasterKeyCheck.verify(open.database().jdbi(), cipher);
             ProviderConfigurator configurator = new ProviderConfigurator(new ProviderStore(open.database().jdbi(), cipher),
-                    ProviderTypesLoader.load());
+                    types);
             ProviderRecord saved;
             try {
                 saved = configurator.save(provider, type, settings, secrets, true, normalizedUrl);

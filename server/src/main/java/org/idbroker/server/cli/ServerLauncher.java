@@ -3,7 +3,6 @@ package org.idbroker.server.cli;
 import java.net.URI;
 import org.idbroker.server.BrokerServer;
 import org.idbroker.server.providers.ProviderTypes;
-import org.idbroker.server.providers.ProviderTypesLoader;
 
 /** Starts a node from the command line and stops it cleanly on SIGTERM or Ctrl-C. */
 final class ServerLauncher {
@@ -11,9 +10,9 @@ final class ServerLauncher {
     private ServerLauncher() {
     }
 
-    static BrokerServer launch(DatabaseOptions db, ServerOptions http, URI publicUrl, boolean devMode) {
+    static BrokerServer launch(DatabaseOptions db, ServerOptions http, ProvidersOptions providers, URI publicUrl, boolean devMode) {
         http.checkPort();
-        ProviderTypes types = ProviderTypesLoader.load();
+        ProviderTypes types = providers.load();
         byte[] masterKey = db.masterKey();
         DatabaseOptions.OpenDatabase open = db.open();
         BrokerServer server;

@@ -23,6 +23,9 @@ final class StartCommand implements Callable<Integer> {
     @Mixin
     ServerOptions http;
 
+    @Mixin
+    ProvidersOptions providers;
+
     @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL}",
             description = "Required. Address people and IdPs reach the broker at, such as https://broker.example.com: "
                     + "redirect URIs are built from it. Env: IDBROKER_PUBLIC_URL.")
@@ -43,7 +46,7 @@ final class StartCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), 2);
         }
-        BrokerServer server = ServerLauncher.launch(db, http, publicUrl, false);
+        BrokerServer server = ServerLauncher.launch(db, http, providers, publicUrl, false);
         spec.commandLine().getOut().println("IdBroker is running at " + server.config().publicUrl() + " (listening on port " + server.port() + ")");
         spec.commandLine().getOut().flush();
         return 0;

@@ -22,13 +22,16 @@ final class StartDevCommand implements Callable<Integer> {
     @Mixin
     ServerOptions http;
 
+    @Mixin
+    ProvidersOptions providers;
+
     @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL}",
             description = "Address people reach the broker at (default: http://localhost:PORT). Env: IDBROKER_PUBLIC_URL.")
     URI publicUrl;
 
     @Override
     public Integer call() {
-        BrokerServer server = ServerLauncher.launch(db, http, publicUrl, true);
+        BrokerServer server = ServerLauncher.launch(db, http, providers, publicUrl, true);
         String where = db.embedded() ? "embedded PostgreSQL in " + db.dataDir.toAbsolutePath().normalize() : db.dbUrl;
         spec.commandLine().getOut().println("IdBroker is running in DEVELOPMENT mode at " + server.config().publicUrl()
                 + " (" + where + "). Do not use start-dev in production: use 'idbroker start'.");

@@ -7,7 +7,9 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.stream.Stream;
@@ -36,14 +38,23 @@ public final class ProviderTypesLoader {
 
     /** Built-in types plus the jars in {@code providersDir}, which may be {@code null} or absent. */
     public static ProviderTypes load(Path providersDir) {
-        List<IdentityProviderFactory> factories = new ArrayList<>(ProviderTypes.builtIn());
+        List<IdentityProviderFactory> factories = new ArrayList<>();
+        Map<String, String> origins = new HashMap<>();
+        for (IdentityProviderFactory factory : ProviderTypes.builtIn()) {
+            factories.add(factory);
+            origins.put(factory.type(), "the built-in " + factory.getClass().getName());
+        }
         if (providersDir != null && Files.isDirectory(providersDir)) {
             for (Path jar : jars(providersDir)) {
                 List<IdentityProviderFactory> found = loadJar(jar);
                 for (IdentityProviderFactory factory : found) {
-                    if (factories.stream().anyMatch(f -> f.type().equals(factory.type()))) {
-                        throw new IllegalStateException("the provider jar " + jar.getFileName() + " declares the type id '"
-                                + factory.type() + "', which another provider already has: remove one of them");
+                    String where = "the provider jar " + jar.getFileName();
+                    String previous = origins.putIfAbsent(factory.type(), where);
+                    if (previous != null) {
+                        String other = previous.equals(where) ? "another factory in the same jar" : previous;
+                        throw new IllegalStateException(where + " declares the provider type id '" + factory.type()
+                                + "', which " + other + " already has: every type id must be unique; remove one of them"
+                                + " from " + providersDir);
                     }
                 }
                 factories.addAll(found);

@@ -1,0 +1,124 @@
+package org.idbroker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.idbroker.it.support.ProviderJar;
+import org.idbroker.it.support.TestingBroker;
+import org.idbroker.it.support.TestingBrowser;
+import org.idbroker.it.support.TicketService;
+import org.idbroker.server.providers.ProviderTypesLoader;
+import org.idbroker.spi.IdentityProvider;
+import org.idbroker.spi.IdentityProviderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A provider module jar dropped into the providers folder: loaded in isolation, configured and used like a built-in one. */
+class DropInProviderTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TICKET_SOURCE = "org/example/ticket/TicketProviderFactory.java";
+    private static final String TICKET_FACTORY = "org.example.ticket.TicketProviderFactory";
+
+    @TempDir
+    Path providers;
+
+    private Path ticketJar() {
+        return ProviderJar.build(providers.resolve("ticket-provider.jar"),
+                Map.of(TICKET_SOURCE, ProviderJar.resource("dropin/TicketProviderFactory.java")), List.of(TICKET_FACTORY));
+    }
+
+    @Test
+    void signsInThroughAProviderJarDroppedIntoTheProvidersFolder() throws Exception {
+        ticketJar();
+        try (TicketService tickets = TicketService.start(); TestingBroker broker = TestingBroker.startWithProviders(providers)) {
+            IdentityProviderFactory type = broker.providerTypes().find("ticket").orElseThrow();
+            assertThat(type.displayName()).isEqualTo("Ticket sign-in service");
+            assertThat(broker.providerTypes().all()).extracting(IdentityProviderFactory::type).contains("authentik", "oidc", "ticket");
+
+            broker.configure("--provider", "Tickets", "--type", "ticket", "--enabled", "true", "--display-name", "Company tickets",
+                    "--set", "serverUrl=" + tickets.url());
+            tickets.nextSignIn("user=carol\nname=Carol King\nemail=carol@example.com\nemailVerified=true\ngroups=ops,developers");
+            TestingBrowser browser = new TestingBrowser();
+            List<HttpResponse<String>> hops = browser.signIn(broker, "Tickets");
+
+            assertThat(hops.get(hops.size() - 1).statusCode()).isEqualTo(200);
+            HttpResponse<String> response = browser.getJson(broker.uri("/api/users/me"));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            JsonNode me = JSON.readTree(response.body());
+            assertThat(me.get("username").asText()).isEqualTo("carol");
+            assertThat(me.get("displayName").asText()).isEqualTo("Carol King");
+            assertThat(me.get("externalGroups")).extracting(JsonNode::asText).containsExactly("ops", "developers");
+            assertThat(me.get("externalIdentities").get(0).get("providerId").asText()).isEqualTo("Tickets");
+            assertThat(me.get("externalIdentities").get(0).get("issuer").asText()).isEqualTo(tickets.url());
+            assertThat(JSON.readTree(browser.getJson(broker.uri("/api/authentication/providers")).body()).get(0)
+                    .get("displayName").asText()).isEqualTo("Company tickets");
+        }
+    }
+
+    @Test
+    void aProviderJarSeesTheHostsSpiAndNothingElseOfIt() throws Exception {
+        ticketJar();
+        IdentityProviderFactory factory = ProviderTypesLoader.load(providers).find("ticket").orElseThrow();
+        ClassLoader loader = factory.getClass().getClassLoader();
+
+        assertThat(loader).isNotSameAs(DropInProviderTest.class.getClassLoader());
+        assertThat(loader.loadClass(IdentityProvider.class.getName())).isSameAs(IdentityProvider.class);
+        for (String hostClass : List.of("org.idbroker.core.users.Users", "org.idbroker.server.BrokerServer",
+                "org.idbroker.providers.oidc.OidcProviderFactory", "org.slf4j.Logger", "com.nimbusds.jwt.JWT")) {
+            assertThatThrownBy(() -> loader.loadClass(hostClass)).as(hostClass).isInstanceOf(ClassNotFoundException.class);
+        }
+        assertThat(loader.loadClass("java.net.http.HttpClient")).isNotNull();
+    }
+
+    @Test
+    void aJarWithoutAFactoryStopsTheStartNamingTheJar() {
+        ProviderJar.build(providers.resolve("no-factory.jar"),
+                Map.of(TICKET_SOURCE, ProviderJar.resource("dropin/TicketProviderFactory.java")), List.of());
+
+        assertThatThrownBy(() -> TestingBroker.startWithProviders(providers))
+                .hasMessageContaining("the provider jar no-factory.jar holds no provider factory")
+                .hasMessageContaining("META-INF/services/org.idbroker.spi.IdentityProviderFactory");
+        TestingBroker.CliResult start = TestingBroker.run("start", "--db-url", "jdbc:postgresql://127.0.0.1:1/unused",
+                "--public-url", "https://broker.example.com", "--http-port", "0", "--providers-dir", providers.toString());
+        assertThat(start.exitCode()).isEqualTo(1);
+        assertThat(start.err()).contains("idbroker: the provider jar no-factory.jar holds no provider factory");
+    }
+
+    @Test
+    void twoFactoriesWithTheSameTypeIdStopTheStartNamingTheJar() {
+        String twin = ProviderJar.resource("dropin/TicketProviderFactory.java")
+                .replace("class TicketProviderFactory", "class TwinTicketProviderFactory");
+        ProviderJar.build(providers.resolve("twins.jar"), Map.of(TICKET_SOURCE, ProviderJar.resource("dropin/TicketProviderFactory.java"),
+                "org/example/ticket/TwinTicketProviderFactory.java", twin), List.of(TICKET_FACTORY, "org.example.ticket.TwinTicketProviderFactory"));
+
+        assertThatThrownBy(() -> TestingBroker.startWithProviders(providers))
+                .hasMessageContaining("the provider jar twins.jar declares the provider type id 'ticket'")
+                .hasMessageContaining("another factory in the same jar");
+    }
+
+    @Test
+    void aJarRedeclaringABuiltInTypeStopsTheStartNamingTheJar() {
+        String oidc = ProviderJar.resource("dropin/TicketProviderFactory.java").replace("return \"ticket\";", "return \"oidc\";");
+        ProviderJar.build(providers.resolve("fake-oidc.jar"), Map.of(TICKET_SOURCE, oidc), List.of(TICKET_FACTORY));
+
+        assertThatThrownBy(() -> TestingBroker.startWithProviders(providers))
+                .hasMessageContaining("the provider jar fake-oidc.jar declares the provider type id 'oidc'")
+                .hasMessageContaining("the built-in org.idbroker.providers.oidc.OidcProviderFactory");
+    }
+
+    @Test
+    void anEmptyOrMissingProvidersFolderLoadsTheBuiltInTypes() throws Exception {
+        assertThat(ProviderTypesLoader.load(providers).all()).extracting(IdentityProviderFactory::type).containsExactly("authentik", "oidc");
+        assertThat(ProviderTypesLoader.load(providers.resolve("absent")).all()).hasSize(2);
+        Files.writeString(providers.resolve("README.txt"), "not a jar");
+        assertThat(ProviderTypesLoader.load(providers).all()).hasSize(2);
+    }
+}
