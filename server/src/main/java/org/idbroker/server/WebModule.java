@@ -14,6 +14,7 @@ import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.idbroker.server.web.AuthenticationResource;
+import org.idbroker.server.web.ConfigurationResource;
 import org.idbroker.server.web.ErrorMappers;
 import org.idbroker.server.web.HealthResource;
 import org.idbroker.server.web.MeResource;
@@ -29,7 +30,8 @@ public final class WebModule extends AbstractModule {
             AuthenticationResource.class,
             SignInResource.class,
             MeResource.class,
-            PagesResource.class);
+            PagesResource.class,
+            ConfigurationResource.class);
 
     /** Hands Jersey the broker's Jackson configuration. */
     static final class ObjectMapperResolver implements ContextResolver<ObjectMapper> {
