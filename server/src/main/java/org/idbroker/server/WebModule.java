@@ -15,6 +15,7 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.idbroker.server.web.AuthenticationResource;
 import org.idbroker.server.web.BackchannelLogoutResource;
+import org.idbroker.server.web.ConfigurationResource;
 import org.idbroker.server.web.ErrorMappers;
 import org.idbroker.server.web.HealthResource;
 import org.idbroker.server.web.MeResource;
@@ -37,6 +38,7 @@ public final class WebModule extends AbstractModule {
             UserSessionsResource.class,
             SessionSettingsResource.class,
             BackchannelLogoutResource.class,
+            ConfigurationResource.class,
             PagesResource.class);
 
     /** Hands Jersey the broker's Jackson configuration. */

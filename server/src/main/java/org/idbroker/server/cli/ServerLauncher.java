@@ -12,6 +12,7 @@ final class ServerLauncher {
 
     static BrokerServer launch(DatabaseOptions db, ServerOptions http, ProvidersOptions providers, URI publicUrl, boolean devMode) {
         http.checkPort();
+        http.logFormat().apply();
         ProviderTypes types = providers.load();
         byte[] masterKey = db.masterKey();
         DatabaseOptions.OpenDatabase open = db.open();

@@ -70,6 +70,9 @@ public final class ProviderConfigurator {
         if (!errors.isEmpty()) {
             throw new InvalidConfigurationException(errors);
         }
+        if (!merge) {
+            errors.putAll(SettingsValidator.blanks(factory, settings));
+        }
         Map<String, String> merged = new LinkedHashMap<>();
         if (merge && stored.isPresent()) {
             stored.get().settings().forEach((k, v) -> {
@@ -94,7 +97,7 @@ public final class ProviderConfigurator {
                 allSecrets.put(k, v);
             }
         });
-        errors.putAll(SettingsValidator.validate(factory, merged, allSecrets.keySet()));
+        SettingsValidator.validate(factory, merged, allSecrets.keySet()).forEach(errors::putIfAbsent);
         if (errors.isEmpty()) {
             tryBuild(factory, id, merged, allSecrets, publicUrl).ifPresent(e -> errors.put(e.setting(), e.getMessage()));
         }
@@ -118,15 +121,13 @@ public final class ProviderConfigurator {
         all.putAll(settings);
         all.putAll(secrets);
         boolean enabled = Boolean.parseBoolean(all.getOrDefault(BrokerSettings.ENABLED, "false"));
-        if (!enabled) {
-            // a disabled instance may be saved half-configured; it is checked when enabled
-            return Optional.empty();
-        }
         URI redirect = URI.create(publicUrl + "/api/users/authenticatedToken/" + id);
         try (IdentityProvider ignored = factory.create(new ProviderContext(id, new ProviderSettings(all), redirect))) {
             return Optional.empty();
         } catch (InvalidSettingsException e) {
-            return Optional.of(e);
+            // a disabled instance may be saved half-configured, but a value given must still be a usable one
+            boolean given = settings.containsKey(e.setting()) || secrets.containsKey(e.setting());
+            return enabled || given ? Optional.of(e) : Optional.empty();
         }
     }
 }
