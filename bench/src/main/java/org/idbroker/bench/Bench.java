@@ -73,6 +73,7 @@ public final class Bench {
         System.out.printf("# IdBroker bench, %s: %d cores, %d MiB memory, Java %s (bench JVM), %d s per phase, %d closed-loop threads%n",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), Procfs.totalMemoryMiB(),
                 System.getProperty("java.version"), SECONDS, THREADS);
+        System.out.println("# load average at start: " + Procfs.loadAverage() + " (other work on the machine skews every figure)");
         System.out.println("# broker JAVA_OPTS: " + System.getenv().getOrDefault("JAVA_OPTS", "(the launcher's default)"));
         try (Database database = Database.create(); FakeIdp idp = FakeIdp.start()) {
             System.out.println("# database: " + database.description());
@@ -150,6 +151,7 @@ public final class Bench {
         System.out.println();
         System.out.println("| figure | value |");
         System.out.println("|---|---|");
+        row("load average at the end", Procfs.loadAverage());
         row("cores / memory", Runtime.getRuntime().availableProcessors() + " / " + Procfs.totalMemoryMiB() + " MiB");
         row("sign-ins/s, closed loop, returning users", fmt(returning.perSecond()) + " (" + returning.latency().text() + ")");
         row("sign-ins/s, closed loop, new users", fmt(fresh.perSecond()) + " (" + fresh.latency().text() + ")");

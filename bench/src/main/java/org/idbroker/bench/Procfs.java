@@ -53,6 +53,16 @@ final class Procfs {
         return 0;
     }
 
+    /** The 1, 5 and 15 minute load averages, as the kernel prints them. */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     static long totalMemoryMiB() {
         return statusLine(Path.of("/proc/meminfo"), "MemTotal:") / 1024;
     }
