@@ -76,6 +76,7 @@ public final class WebModule extends AbstractModule {
         rc.register(new ErrorMappers.Json());
         rc.register(new ErrorMappers.IllegalArgument());
         rc.register(new ErrorMappers.Web());
+        rc.register(new ErrorMappers.DatabaseBusy());
         rc.register(new ErrorMappers.Any());
         for (Class<?> resource : RESOURCES) {
             rc.register(injector.getInstance(resource));

@@ -64,6 +64,19 @@ public final class ErrorMappers {
         }
     }
 
+    /**
+     * No database connection within the pool's wait: the node is overloaded or the database is down.
+     * 503 with Retry-After tells a load balancer and a client to try again (another node, later).
+     */
+    public static final class DatabaseBusy implements ExceptionMapper<org.jdbi.v3.core.ConnectionException> {
+        @Override
+        public Response toResponse(org.jdbi.v3.core.ConnectionException e) {
+            LOG.warn("No database connection available: {}", e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+            return Response.fromResponse(json(503, "database_busy",
+                    "The broker could not reach its database in time; try again in a moment.")).header("Retry-After", "1").build();
+        }
+    }
+
     public static final class Any implements ExceptionMapper<Throwable> {
         @Override
         public Response toResponse(Throwable e) {
