@@ -111,7 +111,8 @@ public final class BrokerServer implements AutoCloseable {
         Injector injector = Guice.createInjector(modules);
         JettyHttpContainer container = ContainerFactory.createContainer(JettyHttpContainer.class,
                 injector.getInstance(ResourceConfig.class));
-        jetty.setHandler(container);
+        jetty.setHandler(new MalformedUriGuard(container));
+        jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(5_000);
         try {
             jetty.start();
