@@ -75,7 +75,7 @@ public final class HostileIdp implements AutoCloseable {
     private volatile Function<JWTClaimsSet, String> idTokenForger;
     private volatile Function<Grant, Answer> tokenAnswer;
     private volatile Function<String, Map<String, Object>> userInfo;
-    private volatile Function<AuthorizeRequest, String> authorizeAnswer;
+    private volatile Function<Grant, String> authorizeAnswer;
 
     private HostileIdp(String realm) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -144,8 +144,8 @@ public final class HostileIdp implements AutoCloseable {
         this.userInfo = answer;
     }
 
-    /** Replaces the query the authorize endpoint sends back to the broker's redirect URI. */
-    public void answerAuthorizeRequests(Function<AuthorizeRequest, String> query) {
+    /** Replaces the query the authorize endpoint sends back to the broker's redirect URI; the grant holds the code issued. */
+    public void answerAuthorizeRequests(Function<Grant, String> query) {
         this.authorizeAnswer = query;
     }
 
@@ -260,9 +260,10 @@ public final class HostileIdp implements AutoCloseable {
                 query.get("code_challenge"), query.get("client_id"));
         String code = "code-" + UUID.randomUUID();
         secretsHandedOut.add(code);
-        grants.put(code, new Grant(code, request, subject, claims));
-        Function<AuthorizeRequest, String> answer = authorizeAnswer;
-        String back = answer != null ? answer.apply(request)
+        Grant grant = new Grant(code, request, subject, claims);
+        grants.put(code, grant);
+        Function<Grant, String> answer = authorizeAnswer;
+        String back = answer != null ? answer.apply(grant)
                 : "code=" + code + "&state=" + encode(request.state()) + "&iss=" + encode(issuer);
         exchange.getResponseHeaders().set("Location", request.redirectUri() + "?" + back);
         exchange.sendResponseHeaders(302, -1);

@@ -26,6 +26,7 @@ public final class HostileScene implements AutoCloseable {
     private final LogCapture logs;
     private final List<HostileIdp> retired = new ArrayList<>();
     private HostileIdp idp;
+    private int rebuilds;
 
     private HostileScene(TestingBroker broker, LogCapture logs) {
         this.broker = broker;
@@ -76,13 +77,20 @@ public final class HostileScene implements AutoCloseable {
         Path secret = TestingBroker.writeTemp(provider.clientSecret());
         List<String> args = new ArrayList<>(List.of("--provider", id, "--enabled", "true", "--issuer", provider.issuer(),
                 "--client-id", provider.clientId(), "--client-secret-file", secret.toString(), "--display-name", displayName,
-                "--scopes", "openid profile email groups", "--role-claim-type", "groups",
-                "--allow-auto-user-creation", "true"));
+                "--scopes", "openid profile email groups", "--role-claim-type", "groups"));
+        if (!List.of(extra).contains("--allow-auto-user-creation")) {
+            args.addAll(List.of("--allow-auto-user-creation", "true"));
+        }
         args.addAll(List.of(extra));
         broker.configure(args.toArray(String[]::new));
         if (provider != idp && !retired.contains(provider)) {
             retired.add(provider);
         }
+    }
+
+    /** Saves the provider's settings again (a new version), so the broker builds it anew and re-reads discovery. */
+    public void rebuildProvider() {
+        configure(PROVIDER, idp, "Hostile IdP " + (++rebuilds));
     }
 
     public HostileIdp idp() {
