@@ -118,7 +118,8 @@ public final class BrokerServer implements AutoCloseable {
         injector.getInstance(SessionMaintenance.class).start();
         JettyHttpContainer container = ContainerFactory.createContainer(JettyHttpContainer.class,
                 injector.getInstance(ResourceConfig.class));
-        jetty.setHandler(container);
+        jetty.setHandler(new MalformedUriGuard(container));
+        jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(5_000);
         try {
             jetty.start();

@@ -42,9 +42,11 @@ final class IdpEndpoints {
     }
 
     private final OidcConfig config;
+    private final BoundedSender sender;
 
     IdpEndpoints(OidcConfig config) {
         this.config = requireNonNull(config, "config is null");
+        this.sender = new BoundedSender(config.httpTimeout());
     }
 
     /** Exchanges the authorization code, sending the PKCE verifier and the redirect URI. */
@@ -112,12 +114,9 @@ final class IdpEndpoints {
     }
 
     private HTTPResponse send(HTTPRequest request, String what) throws SignInRejectedException {
-        int timeout = (int) config.httpTimeout().toMillis();
-        request.setConnectTimeout(timeout);
-        request.setReadTimeout(timeout);
-        request.setFollowRedirects(false);
         try {
-            return request.send();
+            // one deadline for the whole exchange and a size cap, not only a timeout per read
+            return request.send(sender);
         } catch (IOException e) {
             LOG.debug("{} could not be reached", what, e);
             throw new SignInRejectedException(RejectionReason.IDP_UNAVAILABLE,

@@ -44,6 +44,8 @@ final class TokenVerifier {
     static final String ENCRYPTED_MESSAGE = "encrypted tokens are not supported: leave the Encryption Key empty in the"
             + " OpenID provider's settings (in Authentik: clear the provider's Encryption Key)";
     private static final Duration LOGOUT_TOKEN_FALLBACK_LIFETIME = Duration.ofMinutes(10);
+    /** Far above any real ID token (they travel in URLs and headers elsewhere); refused before parsing. */
+    static final int MAX_TOKEN_CHARS = 64 * 1024;
 
     private final OidcConfig config;
 
@@ -64,7 +66,7 @@ final class TokenVerifier {
         try {
             claims = idp.idTokenValidator(alg).validate(signed, new Nonce(expectedNonce));
         } catch (BadJOSEException e) {
-            LOG.debug("ID token refused: {}", e.getMessage());
+            LOG.debug("ID token refused: {}", untrusted(e.getMessage()));
             RejectionReason reason = reasonFor(e);
             throw new SignInRejectedException(reason, describe(reason, e, signed, idp), e);
         } catch (JOSEException e) {
@@ -74,9 +76,10 @@ final class TokenVerifier {
         try {
             set = claims.toJWTClaimsSet();
         } catch (com.nimbusds.oauth2.sdk.ParseException e) {
-            throw new SignInRejectedException(RejectionReason.TOKEN_MALFORMED, "the ID token's claims could not be read: " + e.getMessage(), e);
+            throw new SignInRejectedException(RejectionReason.TOKEN_MALFORMED, "the ID token's claims could not be read: " + untrusted(e.getMessage()), e);
         }
         checkAuthorizedParty(set);
+        checkNotBefore(set);
         return set;
     }
 
@@ -101,8 +104,8 @@ final class TokenVerifier {
         try {
             claims = processor.process(signed, null);
         } catch (BadJOSEException e) {
-            LOG.debug("logout token refused: {}", e.getMessage());
-            throw logoutInvalid("the logout token was refused: " + e.getMessage(), e);
+            LOG.debug("logout token refused: {}", untrusted(e.getMessage()));
+            throw logoutInvalid("the logout token was refused: " + untrusted(e.getMessage()), e);
         } catch (JOSEException e) {
             SignInRejectedException problem = keyProblem(e, idp, "logout token");
             throw logoutInvalid(problem.getMessage(), e);
@@ -134,6 +137,11 @@ final class TokenVerifier {
         if (token == null || token.isBlank()) {
             throw new SignInRejectedException(malformed, "the " + what + " is empty");
         }
+        if (token.length() > MAX_TOKEN_CHARS) {
+            throw new SignInRejectedException(malformed, "the " + what + " is " + token.length() / 1024
+                    + " KiB long, more than the " + MAX_TOKEN_CHARS / 1024 + " KiB accepted: ask the provider to send fewer claims"
+                    + " (for example fewer groups) in it");
+        }
         long dots = token.chars().filter(c -> c == '.').count();
         if (dots == 4) {
             throw new SignInRejectedException(encrypted, ENCRYPTED_MESSAGE);
@@ -142,7 +150,7 @@ final class TokenVerifier {
         try {
             jwt = JWTParser.parse(token);
         } catch (ParseException e) {
-            throw new SignInRejectedException(malformed, "the " + what + " is not a well-formed JWT: " + e.getMessage(), e);
+            throw new SignInRejectedException(malformed, "the " + what + " is not a well-formed JWT: " + untrusted(e.getMessage()), e);
         }
         if (jwt instanceof EncryptedJWT) {
             throw new SignInRejectedException(encrypted, ENCRYPTED_MESSAGE);
@@ -161,7 +169,7 @@ final class TokenVerifier {
             return RejectionReason.TOKEN_ISSUER_MISMATCH;
         }
         if (e == BadJWTExceptions.MISSING_AUD_CLAIM_EXCEPTION || message.startsWith("Unexpected JWT audience")
-                || message.startsWith("Invalid JWT authorized party")) {
+                || message.contains("authorized party (azp)")) {
             return RejectionReason.TOKEN_AUDIENCE_MISMATCH;
         }
         if (e == BadJWTExceptions.MISSING_NONCE_CLAIM_EXCEPTION || message.startsWith("Unexpected JWT nonce")
@@ -184,18 +192,26 @@ final class TokenVerifier {
             case TOKEN_EXPIRED -> "the ID token has expired or is not yet valid (exp " + time(unverified.getExpirationTime())
                     + ", iat " + time(unverified.getIssueTime()) + ", now " + Instant.now() + ", tolerance "
                     + config.clockSkew().toSeconds() + " s): check the clocks of the broker and the OpenID provider";
-            case TOKEN_ISSUER_MISMATCH -> "the ID token was issued by '" + unverified.getIssuer()
+            case TOKEN_ISSUER_MISMATCH -> "the ID token was issued by '" + untrusted(unverified.getIssuer())
                     + "' but the OpenID provider's issuer is '" + idp.issuer() + "'";
-            case TOKEN_AUDIENCE_MISMATCH -> "the ID token is meant for " + unverified.getAudience()
-                    + ", not for client id '" + config.clientId() + "': check the Client ID setting";
+            case TOKEN_AUDIENCE_MISMATCH -> e.getMessage() != null && e.getMessage().contains("azp")
+                    ? "the ID token has several audiences " + untrusted(unverified.getAudience()) + " and its azp claim ("
+                            + untrusted(unverified.getClaim("azp")) + ") does not name client id '" + config.clientId() + "'"
+                    : "the ID token is meant for " + untrusted(unverified.getAudience())
+                            + ", not for client id '" + config.clientId() + "': check the Client ID setting";
             case TOKEN_NONCE_MISMATCH -> "the ID token's nonce is not the one sent with this sign-in (it may be replayed,"
                     + " or the sign-in was started elsewhere): start the sign-in again";
-            case CLAIM_MISSING -> "the ID token lacks a required claim: " + e.getMessage();
+            case CLAIM_MISSING -> "the ID token lacks a required claim: " + untrusted(e.getMessage());
             case TOKEN_SIGNATURE_INVALID -> "the ID token's signature could not be verified with the OpenID provider's keys (alg "
-                    + token.getHeader().getAlgorithm() + (token.getHeader().getKeyID() == null ? "" : ", kid " + token.getHeader().getKeyID())
-                    + "): " + e.getMessage();
-            default -> "the ID token was refused: " + e.getMessage();
+                    + token.getHeader().getAlgorithm() + (token.getHeader().getKeyID() == null ? "" : ", kid " + untrusted(token.getHeader().getKeyID()))
+                    + "): " + untrusted(e.getMessage());
+            default -> "the ID token was refused: " + untrusted(e.getMessage());
         };
+    }
+
+    /** A value from an unverified token, fit for a message and a log line: no control characters, bounded. */
+    private static String untrusted(Object value) {
+        return value == null ? "absent" : Words.clean(value.toString());
     }
 
     private static String time(Date date) {
@@ -226,13 +242,24 @@ final class TokenVerifier {
                 + "); if the provider has no signing key, choose one, or make sure tokens are HS256-signed with the client secret", e);
     }
 
+    /** Nimbus's ID token verifier ignores {@code nbf}; a token not valid yet is refused like an expired one. */
+    private void checkNotBefore(JWTClaimsSet claims) throws SignInRejectedException {
+        Date notBefore = claims.getNotBeforeTime();
+        Instant now = Instant.now();
+        if (notBefore != null && notBefore.toInstant().isAfter(now.plus(config.clockSkew()))) {
+            throw new SignInRejectedException(RejectionReason.TOKEN_EXPIRED, "the ID token is not valid before "
+                    + notBefore.toInstant() + " (nbf; now " + now + ", tolerance " + config.clockSkew().toSeconds()
+                    + " s): check the clocks of the broker and the OpenID provider");
+        }
+    }
+
     /** With several audiences, {@code azp} must name this client; when present it must always. */
     private void checkAuthorizedParty(JWTClaimsSet claims) throws SignInRejectedException {
         List<String> audience = claims.getAudience();
         Object azp = claims.getClaim("azp");
         if (azp != null && !config.clientId().equals(azp)) {
             throw new SignInRejectedException(RejectionReason.TOKEN_AUDIENCE_MISMATCH,
-                    "the ID token was issued to another client (azp '" + azp + "'), not to client id '" + config.clientId() + "'");
+                    "the ID token was issued to another client (azp '" + untrusted(azp) + "'), not to client id '" + config.clientId() + "'");
         }
         if (audience.size() > 1 && azp == null) {
             throw new SignInRejectedException(RejectionReason.TOKEN_AUDIENCE_MISMATCH, "the ID token has several audiences "
