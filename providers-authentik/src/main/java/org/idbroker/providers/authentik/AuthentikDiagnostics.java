@@ -1,10 +1,10 @@
 package org.idbroker.providers.authentik;
 
+import org.idbroker.providers.oidc.OidcProviderFactory;
 import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import java.net.InetAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +68,7 @@ final class AuthentikDiagnostics {
 
     private java.util.Optional<Finding> issuerScheme(String published) {
         URI uri = URI.create(published);
-        if ("http".equalsIgnoreCase(uri.getScheme()) && !isLoopback(uri.getHost())) {
+        if ("http".equalsIgnoreCase(uri.getScheme()) && !OidcProviderFactory.isLoopback(uri.getHost())) {
             return java.util.Optional.of(Finding.fail("authentik issuer", "Authentik publishes the http:// issuer " + published
                     + ": it does not know it is reached over https, usually because the reverse proxy in front of it does not"
                     + " send X-Forwarded-Proto: https (and the Host header). Fix the proxy, then enter the https:// issuer"));
@@ -137,22 +137,5 @@ final class AuthentikDiagnostics {
         int timeout = (int) config.httpTimeout().toMillis();
         String body = new DefaultResourceRetriever(timeout, timeout, MAX_BYTES).retrieveResource(uri.toURL()).getContent();
         return JSONObjectUtils.parse(body);
-    }
-
-    private static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        if (host.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!host.matches("[0-9.]+|\\[[0-9a-fA-F:]+\\]")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(host.replace("[", "").replace("]", "")).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
     }
 }

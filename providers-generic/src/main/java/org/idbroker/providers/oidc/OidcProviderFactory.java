@@ -193,7 +193,11 @@ public class OidcProviderFactory implements IdentityProviderFactory {
         return uri;
     }
 
-    private static boolean isLoopback(String host) {
+    /** Whether {@code host} is {@code localhost} or a loopback address; names are not resolved. */
+    public static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (h.equalsIgnoreCase("localhost")) {
             return true;

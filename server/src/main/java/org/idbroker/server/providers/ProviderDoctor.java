@@ -2,7 +2,6 @@ package org.idbroker.server.providers;
 
 import static java.util.Objects.requireNonNull;
 
-import java.net.InetAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,7 +108,7 @@ public final class ProviderDoctor {
     }
 
     private Finding redirectUri(URI redirect) {
-        if ("http".equals(publicUrl.getScheme()) && !isLoopback(publicUrl.getHost())) {
+        if ("http".equals(publicUrl.getScheme()) && !SettingsValidator.isLoopback(publicUrl.getHost())) {
             return Finding.warn("redirect uri", "register this redirect URI at the provider, exactly as written: " + redirect
                     + ". It uses http: most providers refuse http redirect URIs other than localhost; set the public URL"
                     + " (--public-url) to the https address people use");
@@ -126,23 +125,5 @@ public final class ProviderDoctor {
     /** One line per finding: {@code OK|WARN|FAIL  check  message}. */
     public static String format(Finding finding) {
         return String.format("%-4s  %s  %s", finding.severity(), finding.check(), finding.message());
-    }
-
-    private static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        if (h.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!h.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(h).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
     }
 }
