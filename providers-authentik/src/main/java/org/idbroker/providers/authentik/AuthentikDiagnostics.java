@@ -1,6 +1,5 @@
 package org.idbroker.providers.authentik;
 
-import org.idbroker.providers.oidc.OidcProviderFactory;
 import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.jose.util.DefaultResourceRetriever;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.idbroker.providers.oidc.OidcConfig;
+import org.idbroker.providers.oidc.OidcProviderFactory;
 import org.idbroker.spi.Finding;
 
 /**
