@@ -32,7 +32,7 @@ final class AuthentikDiagnostics {
     /** A generic finding in Authentik's words, where Authentik behaves differently. */
     Finding reword(Finding finding) {
         if (finding.check().equals("scopes") && finding.severity() == Finding.Severity.WARN
-                && config.scopes().contains("profile") && finding.message().startsWith("the provider does not list the scopes [groups]")) {
+                && config.scopes().contains("profile") && finding.message().contains(" scopes [groups] ")) {
             return Finding.ok("scopes", "Authentik has no groups scope and ignores it: the groups claim comes with the profile"
                     + " scope, which is requested");
         }
