@@ -98,6 +98,9 @@ class BrowserAdministrationTest {
         List<String> findings = texts(By.cssSelector("#findings li"));
         assertThat(findings).isNotEmpty().noneMatch(f -> f.startsWith("FAIL"));
         assertThat(chrome.find(By.id("test-summary")).getText()).doesNotContain("problem");
+        chrome.resize(375, 900);
+        assertThat(chrome.horizontalOverflow()).isZero();
+        chrome.resize(1280, 1000);
 
         // Configuration > Teams: a team for the partner's group
         chrome.click(By.linkText("Teams"));

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -78,12 +79,20 @@ class BrowserSignInTest {
         assertThat(chrome.waitFor(By.id("forbidden")).getText()).contains("view-teams");
         chrome.open(broker.uri("/app/").toString());
         chrome.waitForPage();
+        // readable on a phone: nothing wider than the screen
+        chrome.resize(375, 800);
+        assertThat(chrome.horizontalOverflow()).isZero();
     }
 
     @Test
     void signingOutEndsTheSessionAndReturnsToTheSignInPage() {
         chrome.open(broker.uri("/app/sign-in").toString());
-        chrome.click(By.linkText("Sign in with Test IdP"));
+        chrome.waitForPage();
+        // keyboard only: the first Tab reaches the provider's button, Enter follows it
+        chrome.find(By.tagName("body")).sendKeys(Keys.TAB);
+        WebElement focused = chrome.driver().switchTo().activeElement();
+        assertThat(focused.getText()).isEqualTo("Sign in with Test IdP");
+        focused.sendKeys(Keys.ENTER);
         chrome.signInAtIdp("sub-bob", "{\"preferred_username\": \"bob\", \"name\": \"Bob\"}");
         chrome.waitForPage();
         assertThat(chrome.find(By.id("signed-in-as")).getText()).isEqualTo("Bob");

@@ -141,6 +141,13 @@ public final class TestingChrome implements AutoCloseable {
         driver.manage().window().setSize(new Dimension(width, height));
     }
 
+    /** How many CSS pixels the page is wider than the window (0 when nothing needs sideways scrolling). */
+    public long horizontalOverflow() {
+        Object overflow = driver.executeScript(
+                "return Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth);");
+        return ((Number) overflow).longValue();
+    }
+
     /** Saves what the browser shows now as {@code target/screenshots/<name>.png}. */
     public Path screenshot(String name) {
         requireNonNull(name, "name is null");
