@@ -33,11 +33,21 @@ public record BrokerConfig(URI publicUrl, int httpPort, String bindHost, boolean
 
     /** {@code <public url>/api/users/authenticatedToken/<id>}: the redirect URI to register at the IdP. */
     public URI redirectUri(String providerId) {
+        return redirectUri(publicUrl, providerId);
+    }
+
+    /** The redirect URI of a provider for a (normalized) public URL, for commands that run no server. */
+    public static URI redirectUri(URI publicUrl, String providerId) {
         return URI.create(publicUrl + "/api/users/authenticatedToken/" + providerId);
     }
 
     /** {@code <public url>/api/users/backchannel-logout/<id>}: the back-channel logout URI for the IdP. */
     public URI backchannelLogoutUri(String providerId) {
+        return backchannelLogoutUri(publicUrl, providerId);
+    }
+
+    /** The back-channel logout URI of a provider for a (normalized) public URL. */
+    public static URI backchannelLogoutUri(URI publicUrl, String providerId) {
         return URI.create(publicUrl + "/api/users/backchannel-logout/" + providerId);
     }
 

@@ -6,6 +6,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import java.time.Clock;
+import org.idbroker.core.apikeys.ApiKeys;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.db.Database;
 import org.idbroker.core.events.Events;
@@ -14,6 +15,9 @@ import org.idbroker.core.sessions.Sessions;
 import org.idbroker.core.signin.IdentityMatcher;
 import org.idbroker.core.signin.LoginTransactions;
 import org.idbroker.core.teams.Memberships;
+import org.idbroker.core.teams.Roles;
+import org.idbroker.core.teams.Teams;
+import org.idbroker.core.users.UserAdministration;
 import org.idbroker.core.users.Users;
 import org.jdbi.v3.core.Jdbi;
 
@@ -73,6 +77,30 @@ public final class CoreModule extends AbstractModule {
     @Singleton
     Memberships memberships(Jdbi jdbi) {
         return new Memberships(jdbi);
+    }
+
+    @Provides
+    @Singleton
+    Teams teams(Jdbi jdbi) {
+        return new Teams(jdbi);
+    }
+
+    @Provides
+    @Singleton
+    Roles roles(Jdbi jdbi) {
+        return new Roles(jdbi);
+    }
+
+    @Provides
+    @Singleton
+    UserAdministration userAdministration(Jdbi jdbi) {
+        return new UserAdministration(jdbi);
+    }
+
+    @Provides
+    @Singleton
+    ApiKeys apiKeys(Jdbi jdbi, Clock clock) {
+        return new ApiKeys(jdbi, clock);
     }
 
     @Provides

@@ -13,12 +13,21 @@ import org.glassfish.jersey.CommonProperties;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
+import org.idbroker.server.auth.CsrfFilter;
+import org.idbroker.server.web.ApiKeysResource;
 import org.idbroker.server.web.AuthenticationResource;
+import org.idbroker.server.web.BodyLimit;
+import org.idbroker.server.web.ConfigurationResource;
 import org.idbroker.server.web.ErrorMappers;
+import org.idbroker.server.web.EventsResource;
 import org.idbroker.server.web.HealthResource;
 import org.idbroker.server.web.MeResource;
 import org.idbroker.server.web.PagesResource;
+import org.idbroker.server.web.PermissionsResource;
+import org.idbroker.server.web.RolesResource;
 import org.idbroker.server.web.SignInResource;
+import org.idbroker.server.web.TeamsResource;
+import org.idbroker.server.web.UsersResource;
 
 /** The HTTP API: Jersey resources built by Guice, JSON by Jackson, errors as JSON. */
 public final class WebModule extends AbstractModule {
@@ -29,7 +38,14 @@ public final class WebModule extends AbstractModule {
             AuthenticationResource.class,
             SignInResource.class,
             MeResource.class,
-            PagesResource.class);
+            UsersResource.class,
+            ApiKeysResource.class,
+            TeamsResource.class,
+            RolesResource.class,
+            PermissionsResource.class,
+            EventsResource.class,
+            PagesResource.class,
+            ConfigurationResource.class);
 
     /** Hands Jersey the broker's Jackson configuration. */
     static final class ObjectMapperResolver implements ContextResolver<ObjectMapper> {
@@ -63,10 +79,13 @@ public final class WebModule extends AbstractModule {
         rc.register(JacksonFeature.withoutExceptionMappers());
         rc.register(new ObjectMapperResolver(mapper));
         rc.register(new ErrorMappers.Api());
+        rc.register(new ErrorMappers.ChangeRefused());
         rc.register(new ErrorMappers.Json());
         rc.register(new ErrorMappers.IllegalArgument());
         rc.register(new ErrorMappers.Web());
         rc.register(new ErrorMappers.Any());
+        rc.register(new CsrfFilter());
+        rc.register(new BodyLimit());
         for (Class<?> resource : RESOURCES) {
             rc.register(injector.getInstance(resource));
         }

@@ -46,6 +46,14 @@ public interface IdentityProvider extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * The public documents the IdP publishes about itself (such as its OpenID configuration), by address,
+     * read now, for support bundles. Never holds a secret. Empty when none could be read.
+     */
+    default Map<String, String> metadataDocuments() {
+        return Map.of();
+    }
+
     /** Releases resources (HTTP clients, caches). */
     @Override
     default void close() {

@@ -52,6 +52,41 @@ public final class Users {
                 .bind("email", email).map(USER).list();
     }
 
+    /**
+     * A page of users whose username, display name or email contains {@code search} (any case), by
+     * username, and how many match in all.
+     */
+    public UserPage page(String search, int offset, int limit) {
+        if (limit < 1 || limit > 500) {
+            throw new IllegalArgumentException("limit must be between 1 and 500");
+        }
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative");
+        }
+        String pattern = search == null || search.isBlank() ? null
+                : "%" + search.strip().toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                        .replace("_", "\\_") + "%";
+        String where = pattern == null ? "" : " where lower(u.username) like :pattern or lower(u.display_name) like :pattern"
+                + " or lower(u.email) like :pattern";
+        return jdbi.withHandle(h -> {
+            var count = h.createQuery("select count(*) from users u" + where);
+            var rows = h.createQuery("select " + USER_COLUMNS + " from users u" + where
+                    + " order by lower(u.username) limit :limit offset :offset").bind("limit", limit).bind("offset", offset);
+            if (pattern != null) {
+                count.bind("pattern", pattern);
+                rows.bind("pattern", pattern);
+            }
+            return new UserPage(rows.map(USER).list(), count.mapTo(Long.class).one(), offset, limit);
+        });
+    }
+
+    /** One page of a user list. */
+    public record UserPage(List<User> items, long total, int offset, int limit) {
+        public UserPage {
+            items = List.copyOf(items);
+        }
+    }
+
     public List<ExternalIdentity> identities(UUID userId) {
         return jdbi.withHandle(h -> h.createQuery("select * from external_identities where user_id = :id order by created")
                 .bind("id", userId).map(IDENTITY).list());

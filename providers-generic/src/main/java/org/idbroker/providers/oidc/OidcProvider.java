@@ -201,7 +201,17 @@ public final class OidcProvider implements IdentityProvider {
 
     @Override
     public List<Finding> diagnose() {
-        return new Diagnostics(config, discovery).run();
+        return new Diagnostics(config).run();
+    }
+
+    @Override
+    public Map<String, String> metadataDocuments() {
+        try {
+            return Map.of(config.discoveryUri().toString(), new Diagnostics(config).discoveryDocument());
+        } catch (MetadataProbe.ProbeException e) {
+            LOG.debug("discovery document not read for a support bundle: {}", e.getMessage());
+            return Map.of();
+        }
     }
 
     @Override

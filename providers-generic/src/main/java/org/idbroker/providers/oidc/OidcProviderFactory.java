@@ -130,10 +130,7 @@ public class OidcProviderFactory implements IdentityProviderFactory {
     public OidcConfig config(ProviderContext context) throws InvalidSettingsException {
         requireNonNull(context, "context is null");
         ProviderSettings values = context.settings();
-        URI issuer = issuer(values);
-        String clientId = value(values, CLIENT_ID).orElseThrow(
-                () -> new InvalidSettingsException(CLIENT_ID, "a client id is required: copy it from the OpenID provider"));
-        String clientSecret = values.get(CLIENT_SECRET).orElse(null);
+        // the values given are checked before the required ones, so a half-filled form still hears about them
         String roleClaim = nonEmpty(values, ROLE_CLAIM_TYPE);
         String usernameClaim = nonEmpty(values, USERNAME_CLAIM_TYPE);
         URI resource = resource(values);
@@ -143,6 +140,10 @@ public class OidcProviderFactory implements IdentityProviderFactory {
         ClientAuthMethod clientAuthentication = ClientAuthMethod.parse(method).orElseThrow(() -> new InvalidSettingsException(
                 CLIENT_AUTHENTICATION, "must be one of " + ClientAuthMethod.names() + ", got '" + method + "'"));
         boolean signOut = bool(values, SIGN_OUT_AT_IDP);
+        URI issuer = issuer(values);
+        String clientId = value(values, CLIENT_ID).orElseThrow(
+                () -> new InvalidSettingsException(CLIENT_ID, "a client id is required: copy it from the OpenID provider"));
+        String clientSecret = values.get(CLIENT_SECRET).orElse(null);
         return new OidcConfig(issuer, discoveryUri(issuer), clientId, clientSecret, roleClaim, usernameClaim, resource,
                 scopes, Duration.ofSeconds(skew), clientAuthentication, signOut, context.redirectUri(),
                 OidcConfig.DEFAULT_HTTP_TIMEOUT, OidcConfig.DEFAULT_DISCOVERY_LIFETIME);

@@ -275,6 +275,6 @@ class OidcProviderMockServerTest {
         IdentityProvider provider = provider(Map.of());
 
         assertThat(provider.diagnose()).extracting(f -> f.check() + ":" + f.severity())
-                .contains("discovery:OK", "issuer:OK", "signing keys:OK", "redirect uri:OK");
+                .contains("discovery:OK", "issuer:OK", "signing keys:OK", "signing algorithms:OK", "encryption:OK");
     }
 }

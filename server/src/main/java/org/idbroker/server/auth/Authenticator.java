@@ -7,29 +7,44 @@ import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.util.Optional;
+import org.idbroker.core.apikeys.ApiKeys;
 import org.idbroker.core.sessions.Session;
 import org.idbroker.core.sessions.Sessions;
 import org.idbroker.core.teams.Membership;
 import org.idbroker.core.teams.Memberships;
+import org.idbroker.core.teams.Permission;
 import org.idbroker.core.users.Users;
 import org.idbroker.server.web.ApiException;
 
-/** Finds who a request acts as: the session cookie's user. Every look-up reads the database. */
+/**
+ * Finds who a request acts as: the user of the API key in {@code X-Api-Key} when the header is
+ * present (the cookie is then ignored), else the session cookie's user. Every look-up reads the
+ * database, so a revoked key, an ended session or a disabled user is refused at once on every node.
+ */
 @Singleton
 public final class Authenticator {
+
+    public static final String API_KEY_HEADER = "X-Api-Key";
 
     private final Sessions sessions;
     private final Users users;
     private final Memberships memberships;
+    private final ApiKeys apiKeys;
 
     @Inject
-    public Authenticator(Sessions sessions, Users users, Memberships memberships) {
+    public Authenticator(Sessions sessions, Users users, Memberships memberships, ApiKeys apiKeys) {
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.users = requireNonNull(users, "users is null");
         this.memberships = requireNonNull(memberships, "memberships is null");
+        this.apiKeys = requireNonNull(apiKeys, "apiKeys is null");
     }
 
     public Optional<Principal> authenticate(HttpHeaders headers) {
+        String apiKey = headers.getHeaderString(API_KEY_HEADER);
+        if (apiKey != null) {
+            return apiKeys.authenticate(apiKey.strip()).flatMap(k -> users.find(k.userId()).filter(u -> u.active())
+                    .map(u -> new Principal(u, null, k.id())));
+        }
         Optional<String> token = sessionToken(headers);
         if (token.isEmpty()) {
             return Optional.empty();
@@ -46,11 +61,25 @@ public final class Authenticator {
     /** The principal, who must hold {@code permission}. */
     public Principal require(HttpHeaders headers, String permission) {
         Principal principal = require(headers);
+        requirePermission(principal, permission);
+        return principal;
+    }
+
+    /** The principal, who must hold {@code permission}. */
+    public Principal require(HttpHeaders headers, Permission permission) {
+        return require(headers, permission.code());
+    }
+
+    /** Refuses with 403 unless the principal holds {@code permission}. */
+    public void requirePermission(Principal principal, Permission permission) {
+        requirePermission(principal, permission.code());
+    }
+
+    private void requirePermission(Principal principal, String permission) {
         Membership membership = memberships.of(principal.user().id());
         if (!membership.has(permission)) {
             throw ApiException.forbidden(permission);
         }
-        return principal;
     }
 
     public static Optional<String> sessionToken(HttpHeaders headers) {

@@ -70,6 +70,12 @@ public final class ProviderConfigurator {
         if (!errors.isEmpty()) {
             throw new InvalidConfigurationException(errors);
         }
+        if (!merge) {
+            errors.putAll(SettingsValidator.blanks(factory, settings));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidConfigurationException(errors);
+        }
         Map<String, String> merged = new LinkedHashMap<>();
         if (merge && stored.isPresent()) {
             stored.get().settings().forEach((k, v) -> {
@@ -118,15 +124,13 @@ public final class ProviderConfigurator {
         all.putAll(settings);
         all.putAll(secrets);
         boolean enabled = Boolean.parseBoolean(all.getOrDefault(BrokerSettings.ENABLED, "false"));
-        if (!enabled) {
-            // a disabled instance may be saved half-configured; it is checked when enabled
-            return Optional.empty();
-        }
         URI redirect = URI.create(publicUrl + "/api/users/authenticatedToken/" + id);
         try (IdentityProvider ignored = factory.create(new ProviderContext(id, new ProviderSettings(all), redirect))) {
             return Optional.empty();
         } catch (InvalidSettingsException e) {
-            return Optional.of(e);
+            // a disabled instance may be saved half-configured, but a value given must still be a usable one
+            boolean given = settings.containsKey(e.setting()) || secrets.containsKey(e.setting());
+            return enabled || given ? Optional.of(e) : Optional.empty();
         }
     }
 }

@@ -51,6 +51,21 @@ public final class SettingsValidator {
         return errors;
     }
 
+    /**
+     * Values given empty for a setting that has a default, such as a claim type or the scopes: refused
+     * rather than silently replaced by the default (leave the setting out to get the default).
+     */
+    public static Map<String, String> blanks(IdentityProviderFactory factory, Map<String, String> settings) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (SettingDescriptor d : ProviderRegistry.descriptors(factory)) {
+            String value = settings.get(d.name());
+            if (value != null && value.isBlank() && !d.secret() && d.defaultValue() != null && !d.defaultValue().isBlank()) {
+                errors.put(d.name(), d.label() + " must not be empty; leave it out to use the default '" + d.defaultValue() + "'");
+            }
+        }
+        return errors;
+    }
+
     static String check(SettingDescriptor d, String value) {
         if (value.length() > 4096) {
             return d.label() + " is too long (at most 4096 characters)";

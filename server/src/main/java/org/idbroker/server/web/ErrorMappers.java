@@ -5,6 +5,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import org.idbroker.core.admin.ChangeRefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,19 @@ public final class ErrorMappers {
         @Override
         public Response toResponse(ApiException e) {
             return json(e.status(), e.code(), e.getMessage());
+        }
+    }
+
+    /** A change the core refused: bad input 400, unknown thing 404, conflict 409. */
+    public static final class ChangeRefused implements ExceptionMapper<ChangeRefusedException> {
+        @Override
+        public Response toResponse(ChangeRefusedException e) {
+            int status = switch (e.kind()) {
+                case INVALID -> 400;
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+            };
+            return json(status, e.code(), e.getMessage());
         }
     }
 

@@ -1,0 +1,98 @@
+package org.idbroker.server.web;
+
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.ext.ReaderInterceptor;
+import jakarta.ws.rs.ext.ReaderInterceptorContext;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Refuses JSON request bodies over {@value #MAX_JSON_BYTES} bytes with 413: at once when the
+ * declared length is over, else as soon as reading passes the limit (chunked bodies).
+ */
+@PreMatching
+@Priority(Priorities.ENTITY_CODER)
+public final class BodyLimit implements ContainerRequestFilter, ReaderInterceptor {
+
+    public static final int MAX_JSON_BYTES = 64 * 1024;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (isJson(request.getMediaType()) && request.getLength() > MAX_JSON_BYTES) {
+            throw tooLarge();
+        }
+    }
+
+    @Override
+    public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
+        if (!isJson(context.getMediaType())) {
+            return context.proceed();
+        }
+        context.setInputStream(new Limited(context.getInputStream()));
+        try {
+            return context.proceed();
+        } catch (IOException | RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof TooLarge) {
+                    throw tooLarge();
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isJson(MediaType type) {
+        return type != null && (type.getSubtype().equals("json") || type.getSubtype().endsWith("+json"));
+    }
+
+    private static ApiException tooLarge() {
+        return new ApiException(413, "payload_too_large",
+                "The request body is larger than " + MAX_JSON_BYTES / 1024 + " KiB, the most this API accepts.");
+    }
+
+    /** Thrown by the stream when the body passes the limit. */
+    private static final class TooLarge extends IOException {
+        TooLarge() {
+            super("request body too large", null);
+        }
+    }
+
+    private static final class Limited extends FilterInputStream {
+        private long read;
+
+        Limited(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) throws TooLarge {
+            read += n;
+            if (read > MAX_JSON_BYTES) {
+                throw new TooLarge();
+            }
+        }
+    }
+}
