@@ -37,15 +37,16 @@ IdB.start('configure-authentication', async () => {
     clear(list);
     document.getElementById('no-provider').hidden = providers.length > 0;
     for (const provider of providers) {
-      const enabled = provider.enabled === true || provider.enabled === 'true'
-        || (provider.settings && provider.settings.enabled === 'true');
+      const settings = provider.settings || {};
+      const enabled = settings.enabled === 'true';
+      const displayName = settings.displayName || provider.displayName;
       list.appendChild(el('li', {},
         el('button', {type: 'button', class: 'list-button', dataset: {provider: provider.id},
             'aria-current': current && current.id === provider.id ? 'true' : null,
             onclick: () => open(provider.id)},
           provider.id, ' ',
           el('span', {class: 'badge ' + (enabled ? 'on' : 'off')}, enabled ? 'enabled' : 'disabled'),
-          provider.displayName ? el('span', {class: 'muted'}, ' ' + provider.displayName) : null)));
+          displayName ? el('span', {class: 'muted'}, ' ' + displayName) : null)));
     }
     const wanted = selectId || new URLSearchParams(location.search).get('provider');
     if (wanted && !current && providers.some(p => p.id === wanted)) {
@@ -71,14 +72,17 @@ IdB.start('configure-authentication', async () => {
     }
     const data = result.data;
     show({id: data.id || id, type: data.type, settings: data.settings || {}, secrets: data.secrets || {},
-      redirectUri: data.redirectUri, isNew: false});
+      redirectUri: data.redirectUri, problem: data.problem, isNew: false});
   }
 
   function show(provider) {
     current = provider;
     history.replaceState(null, '', '/app/authentication?provider=' + encodeURIComponent(provider.id));
     document.getElementById('editor-id').textContent = provider.id;
-    document.getElementById('editor-type').textContent = provider.type;
+    const type = typeByName(provider.type);
+    document.getElementById('editor-type').textContent = type && type.displayName ? type.displayName : provider.type;
+    say(document.getElementById('provider-problem'), provider.problem
+      ? 'People cannot sign in through this provider now: ' + provider.problem : '', 'error');
     document.getElementById('redirect-uri').textContent = provider.redirectUri
       || location.origin + '/api/users/authenticatedToken/' + encodeURIComponent(provider.id);
     document.getElementById('copy-status').textContent = '';

@@ -57,12 +57,32 @@ IdB.start('view-events', async (me) => {
         el('td', {class: 'wrap'}, event.reason ? el('code', {}, event.reason) : null, event.reason && event.message ? ' ' : null,
           event.message || ''),
         el('td', {class: 'wrap'}, event.userId && can(me, 'view-users')
-          ? el('a', {href: '/app/users?user=' + encodeURIComponent(event.userId)}, user) : user),
+          ? el('a', {href: '/app/users?user=' + encodeURIComponent(event.userId), dataset: {userId: event.userId}},
+            names.get(event.userId) || user) : user),
         el('td', {}, event.providerId || '')));
     }
+    nameUsers(events.slice(0, PAGE));
     const more = total !== null ? offset + PAGE < total : events.length > PAGE;
     document.getElementById('newer').hidden = offset === 0;
     document.getElementById('older').hidden = !more;
+  }
+
+  const names = new Map();
+
+  /** Replaces user ids by names, for those who may see users. */
+  async function nameUsers(events) {
+    if (!can(me, 'view-users')) {
+      return;
+    }
+    const ids = [...new Set(events.map(e => e.userId).filter(id => id && !names.has(id)))];
+    await Promise.all(ids.map(async (id) => {
+      const result = await api('/api/users/' + encodeURIComponent(id));
+      names.set(id, result.ok ? (result.data.displayName ? result.data.displayName + ' (' + result.data.username + ')'
+        : result.data.username) : id);
+    }));
+    for (const link of rows.querySelectorAll('a[data-user-id]')) {
+      link.textContent = names.get(link.dataset.userId) || link.textContent;
+    }
   }
 
   const initial = new URLSearchParams(location.search);

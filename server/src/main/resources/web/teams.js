@@ -27,17 +27,16 @@ IdB.start('view-teams', async (me) => {
     }
   }
 
-  /** Puts a refusal's message next to the field it names, else into the status line. */
+  /**
+   * Puts a refusal's message next to the field it concerns (the error code names the field, as in
+   * "name" or "team_name_taken"), else into the status line.
+   */
   function refusal(result, fieldsByName, status) {
     const data = result.data || {};
-    const fields = data.fields || {};
+    const parts = String(data.error || '').split('_');
     for (const [name, id] of Object.entries(fieldsByName)) {
-      if (fields[name]) {
-        fieldError(id, fields[name]);
-        return;
-      }
-      if (data.field === name) {
-        fieldError(id, data.message);
+      if (data.error === name || parts.includes(name)) {
+        fieldError(id, problem(result));
         return;
       }
     }
@@ -246,7 +245,7 @@ IdB.start('view-teams', async (me) => {
     }
     const result = await api(teamPath('/external-groups'), {method: 'POST', body: {id, displayName: displayName || id}});
     if (!result.ok) {
-      refusal(result, {id: 'group-id', groupId: 'group-id', displayName: 'group-display-name'}, teamStatus);
+      refusal(result, {id: 'group-id', group: 'group-id', displayName: 'group-display-name'}, teamStatus);
       return;
     }
     document.getElementById('group-id').value = '';
