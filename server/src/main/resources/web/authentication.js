@@ -226,8 +226,12 @@ IdB.start('configure-authentication', async () => {
     clearErrors();
     const settings = {};
     const secrets = {};
+    // a setting left out takes the type's default
     for (const input of fields.querySelectorAll('[data-setting]')) {
-      settings[input.dataset.setting] = input.type === 'checkbox' ? String(input.checked) : input.value.trim();
+      const value = input.type === 'checkbox' ? String(input.checked) : input.value.trim();
+      if (value !== '') {
+        settings[input.dataset.setting] = value;
+      }
     }
     for (const input of fields.querySelectorAll('[data-secret]')) {
       if (!input.hidden && input.value !== '') {

@@ -36,7 +36,10 @@ IdB.start('view-events', async (me) => {
     history.replaceState(null, '', '/app/events' + (params.toString() ? '?' + params : ''));
     params.set('offset', String(offset));
     params.set('limit', String(PAGE + 1));
+    const table = document.getElementById('events');
+    table.setAttribute('aria-busy', 'true');
     const result = await api('/api/events?' + params);
+    table.removeAttribute('aria-busy');
     clear(rows);
     if (!result.ok) {
       say(pageStatus, problem(result), 'error');

@@ -141,11 +141,32 @@ public final class TestingChrome implements AutoCloseable {
         driver.manage().window().setSize(new Dimension(width, height));
     }
 
-    /** How many CSS pixels the page is wider than the window (0 when nothing needs sideways scrolling). */
-    public long horizontalOverflow() {
-        Object overflow = driver.executeScript(
-                "return Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth);");
-        return ((Number) overflow).longValue();
+    /**
+     * The elements that stick out past the right edge of the window (each as tag#id.class and its
+     * width): empty when nothing needs sideways scrolling.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> overflowingElements() {
+        Object found = driver.executeScript("""
+                const limit = document.documentElement.clientWidth;
+                const out = [];
+                for (const e of document.body.querySelectorAll('*')) {
+                  const box = e.getBoundingClientRect();
+                  if (box.width > 0 && box.right > limit + 1 && !e.closest('.table-wrap *')) {
+                    out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + e.className : '')
+                      + ' ' + Math.round(box.width) + 'px');
+                  }
+                }
+                if (document.documentElement.scrollWidth > limit) {
+                  out.push('page ' + document.documentElement.scrollWidth + 'px wide in a ' + limit + 'px window');
+                }
+                return out;""");
+        return (List<String>) found;
+    }
+
+    /** Waits until the element is no longer marked as loading ({@code aria-busy}). */
+    public void waitUntilLoaded(By by) {
+        new WebDriverWait(driver, WAIT).until(d -> d.findElement(by).getAttribute("aria-busy") == null);
     }
 
     /** Saves what the browser shows now as {@code target/screenshots/<name>.png}. */
