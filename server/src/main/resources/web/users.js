@@ -16,7 +16,9 @@ IdB.start('view-users', async (me) => {
 
   async function search() {
     const query = document.getElementById('search').value.trim();
+    list.setAttribute('aria-busy', 'true');
     const result = await api('/api/users?search=' + encodeURIComponent(query) + '&offset=' + offset + '&limit=' + (PAGE + 1));
+    list.removeAttribute('aria-busy');
     if (!result.ok) {
       say(pageStatus, problem(result), 'error');
       return;

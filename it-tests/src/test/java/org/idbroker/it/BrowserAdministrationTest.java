@@ -162,6 +162,8 @@ class BrowserAdministrationTest {
         chrome.waitForPage();
         chrome.type(By.id("search"), "dave");
         chrome.click(By.id("search-button"));
+        chrome.waitUntilLoaded(By.id("user-list"));
+        assertThat(texts(By.cssSelector("#user-list li"))).hasSize(1);
         chrome.click(By.cssSelector("#user-list button[data-username='dave']"));
         chrome.waitForText(By.id("user-title"), "Dave");
         assertThat(texts(By.cssSelector("#user-identities tbody td"))).contains("GenericOidc", "sub-dave");
