@@ -34,7 +34,7 @@ IdB.start('view-users', async (me) => {
       list.appendChild(el('li', {},
         el('button', {type: 'button', class: 'list-button', dataset: {user: user.id, username: user.username},
             'aria-current': current && current.id === user.id ? 'true' : null, onclick: () => open(user.id, true)},
-          nameOf(user), user.active === false ? el('span', {class: 'badge off'}, ' disabled') : null,
+          nameOf(user), user.active === false ? [' ', el('span', {class: 'badge off'}, 'disabled')] : null,
           user.emailAddress ? el('span', {class: 'muted'}, ' ' + user.emailAddress) : null)));
     }
     document.getElementById('previous').hidden = offset === 0;

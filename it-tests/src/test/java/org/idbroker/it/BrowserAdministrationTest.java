@@ -117,6 +117,9 @@ class BrowserAdministrationTest {
         chrome.waitFor(By.cssSelector("#external-groups tr[data-group='octopusTesters']"));
         assertThat(texts(By.cssSelector("#external-groups tbody td")))
                 .contains("octopusTesters", "Octopus testers at the partner");
+        chrome.click(By.id("role-event-viewer"));
+        chrome.waitForText(By.id("team-status"), "Granted the role Event viewer");
+        assertThat(chrome.find(By.id("role-event-viewer")).isSelected()).isTrue();
         chrome.screenshot(getClass().getSimpleName() + "-teams");
 
         chrome.click(By.id("sign-out"));
@@ -131,6 +134,10 @@ class BrowserAdministrationTest {
         assertThat(chrome.find(By.id("display-name")).getText()).isEqualTo("Carol Partner");
         assertThat(texts(By.cssSelector("#teams li"))).containsExactly("Everyone", "Octopus Testers");
         assertThat(texts(By.cssSelector("#identities tbody td"))).contains("Partner", partner.issuer(), "sub-carol");
+        // the team's role lets her see the events, and nothing else of the configuration
+        assertThat(texts(By.cssSelector("#permissions li"))).containsExactly("View events");
+        assertThat(chrome.findAll(By.cssSelector("nav a")).stream().map(WebElement::getText).toList())
+                .containsExactly("Home", "Events");
     }
 
     @Test
