@@ -1,10 +1,12 @@
 package org.idbroker.server.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.stream.Collectors;
 import org.idbroker.core.admin.ChangeRefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +50,16 @@ public final class ErrorMappers {
             if (detail.length() > 200) {
                 detail = detail.substring(0, 200);
             }
-            return json(400, "invalid_json", "The request body is not the JSON this call expects" + detail);
+            String field = "";
+            if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+                field = " (field " + mapping.getPath().stream()
+                        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                        .collect(Collectors.joining(".")) + ")";
+                if (field.length() > 120) {
+                    field = field.substring(0, 120) + "...)";
+                }
+            }
+            return json(400, "invalid_json", "The request body is not the JSON this call expects" + field + detail);
         }
     }
 

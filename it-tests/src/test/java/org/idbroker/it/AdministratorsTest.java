@@ -1,0 +1,128 @@
+package org.idbroker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.idbroker.it.support.TestingApi;
+import org.idbroker.it.support.TestingApi.Reply;
+import org.idbroker.it.support.TestingBroker;
+import org.idbroker.it.support.TestingBrowser;
+import org.idbroker.it.support.TestingIdp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The broker stays administrable, and disabling a user takes effect at once. */
+class AdministratorsTest {
+
+    private TestingIdp idp;
+    private TestingBroker broker;
+    private TestingApi admin;
+    private String bossId;
+    private String administratorsId;
+
+    @BeforeEach
+    void start() {
+        idp = TestingIdp.start();
+        broker = TestingBroker.start();
+        broker.configureOidc("GenericOidc", idp, "--scopes", "openid profile email groups",
+                "--role-claim-type", "groups", "--username-claim-type", "preferred_username",
+                "--allow-auto-user-creation", "true");
+        admin = TestingApi.signInAdministrator(broker, idp);
+        bossId = admin.get("/api/users/me").json().get("id").asText();
+        for (JsonNode team : admin.get("/api/teams").json()) {
+            if (team.get("name").asText().equals("Administrators")) {
+                administratorsId = team.get("id").asText();
+            }
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        broker.close();
+        idp.close();
+    }
+
+    @Test
+    void theLastActiveAdministratorCannotBeDisabledRemovedOrDeleted() {
+        for (Reply reply : List.of(
+                admin.put("/api/users/" + bossId, "{\"active\": false}"),
+                admin.delete("/api/teams/" + administratorsId + "/members/" + bossId),
+                admin.delete("/api/users/" + bossId))) {
+            assertThat(reply.status()).as(reply.toString()).isEqualTo(409);
+            assertThat(reply.error()).isEqualTo("last_administrator");
+            assertThat(reply.json().get("message").asText()).contains("Administrators");
+        }
+        assertThat(admin.get("/api/users/me").json().get("permissions")).extracting(JsonNode::asText).contains("administer-system");
+        assertThat(broker.count("select count(*) from sessions")).isEqualTo(1);
+    }
+
+    @Test
+    void anInactiveMemberDoesNotCountAsAnotherAdministrator() {
+        String carol = admin.post("/api/users", "{\"username\": \"carol\", \"emailAddress\": \"carol@example.com\", \"active\": false}")
+                .json().get("id").asText();
+        assertThat(admin.put("/api/teams/" + administratorsId + "/members/" + carol, null).status()).isEqualTo(200);
+
+        assertThat(admin.delete("/api/teams/" + administratorsId + "/members/" + bossId).error()).isEqualTo("last_administrator");
+
+        assertThat(admin.put("/api/users/" + carol, "{\"active\": true}").status()).isEqualTo(200);
+        assertThat(admin.delete("/api/teams/" + administratorsId + "/members/" + bossId).status()).isEqualTo(200);
+        // now carol is the last one
+        assertThat(broker.count("select count(*) from team_members where user_id = ?::uuid", bossId)).isZero();
+        Reply removeCarol = TestingApi.signIn(broker, idp, "sub-carol", Map.of("email", "carol@example.com", "email_verified", true))
+                .delete("/api/teams/" + administratorsId + "/members/" + carol);
+        assertThat(removeCarol.error()).isEqualTo("last_administrator");
+    }
+
+    @Test
+    void aTeamManagerCannotMakeThemselvesAnAdministrator() {
+        String managers = admin.post("/api/teams", "{\"name\": \"Managers\"}").json().get("id").asText();
+        admin.put("/api/teams/" + managers + "/roles/team-manager", null);
+        admin.put("/api/teams/" + managers + "/roles/user-manager", null);
+        admin.post("/api/teams/" + managers + "/external-groups", "{\"id\": \"managers\"}");
+        TestingApi manager = TestingApi.signIn(broker, idp, "sub-mallory", Map.of("preferred_username", "mallory",
+                "email", "mallory@example.com", "email_verified", true, "groups", List.of("managers")));
+        String malloryId = manager.get("/api/users/me").json().get("id").asText();
+
+        assertThat(manager.put("/api/teams/" + administratorsId + "/members/" + malloryId, null).status()).isEqualTo(403);
+        assertThat(manager.put("/api/teams/" + managers + "/roles/system-administrator", null).status()).isEqualTo(403);
+        assertThat(manager.put("/api/users/" + bossId, "{\"emailAddress\": \"mallory@example.com\"}").status()).isEqualTo(403);
+        assertThat(manager.post("/api/teams/" + administratorsId + "/external-groups", "{\"id\": \"managers\"}").status())
+                .isEqualTo(403);
+
+        assertThat(manager.get("/api/users/me").json().get("permissions")).extracting(JsonNode::asText)
+                .doesNotContain("administer-system");
+        assertThat(admin.get("/api/users/" + bossId).json().get("emailAddress").asText()).isEqualTo("boss@example.com");
+    }
+
+    @Test
+    void disablingAUserEndsTheirSessionsAtOnce() {
+        Map<String, Object> aliceClaims = Map.of("preferred_username", "alice", "email", "alice@example.com", "email_verified", true);
+        TestingApi alice = TestingApi.signIn(broker, idp, "sub-alice", aliceClaims);
+        TestingApi aliceElsewhere = TestingApi.signIn(broker, idp, "sub-alice", aliceClaims);
+        String aliceId = alice.get("/api/users/me").json().get("id").asText();
+        assertThat(broker.count("select count(*) from sessions where user_id = ?::uuid", aliceId)).isEqualTo(2);
+
+        Reply disabled = admin.put("/api/users/" + aliceId, "{\"active\": false}");
+
+        assertThat(disabled.status()).as(disabled.body()).isEqualTo(200);
+        assertThat(disabled.json().get("active").asBoolean()).isFalse();
+        assertThat(alice.get("/api/users/me").status()).isEqualTo(401);
+        assertThat(aliceElsewhere.get("/api/users/me").status()).isEqualTo(401);
+        assertThat(broker.count("select count(*) from sessions where user_id = ?::uuid", aliceId)).isZero();
+        assertThat(admin.get("/api/users/me").status()).isEqualTo(200);
+        JsonNode event = admin.get("/api/events?type=user-changed").json().get("items").get(0);
+        assertThat(event.get("userId").asText()).isEqualTo(bossId);
+        assertThat(event.get("details").get("targetUserId").asText()).isEqualTo(aliceId);
+        assertThat(event.get("details").get("changed")).extracting(JsonNode::asText).containsExactly("active");
+
+        TestingBrowser again = new TestingBrowser();
+        idp.nextSignIn("sub-alice", aliceClaims);
+        List<HttpResponse<String>> hops = again.signIn(broker, "GenericOidc");
+        assertThat(hops.get(hops.size() - 1).body()).contains("user_inactive");
+        assertThat(again.cookie("idb_session")).isEmpty();
+    }
+}

@@ -1,0 +1,258 @@
+package org.idbroker.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.idbroker.it.support.TestingApi.quote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import org.idbroker.it.support.TestingApi;
+import org.idbroker.it.support.TestingApi.Reply;
+import org.idbroker.it.support.TestingBroker;
+import org.idbroker.it.support.TestingIdp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The guide's "Assign external groups to Octopus teams": an administrator adds the IdP group
+ * {@code octopusTesters} to a team through the API, and whoever signs in with that group in the
+ * role claim is in the team and has what it grants, for as long as the IdP sends the group.
+ */
+class ExternalGroupsTest {
+
+    private TestingIdp idp;
+    private TestingBroker broker;
+    private TestingApi admin;
+
+    @BeforeEach
+    void start() {
+        idp = TestingIdp.start();
+        broker = TestingBroker.start();
+        broker.configureOidc("GenericOidc", idp, "--scopes", "openid profile email groups",
+                "--role-claim-type", "groups", "--username-claim-type", "preferred_username",
+                "--allow-auto-user-creation", "true");
+        admin = TestingApi.signInAdministrator(broker, idp);
+    }
+
+    @AfterEach
+    void stop() {
+        broker.close();
+        idp.close();
+    }
+
+    @Test
+    void aUserWithTheGroupIsInTheTeamAndLosesItWhenTheIdpDropsTheGroup() {
+        String teamId = createTeam("Testers");
+        assertThat(admin.post("/api/teams/" + teamId + "/external-groups",
+                "{\"id\": \"octopusTesters\", \"displayName\": \"Octopus testers\"}").status()).isEqualTo(201);
+        assertThat(admin.put("/api/teams/" + teamId + "/roles/user-viewer", null).status()).isEqualTo(200);
+
+        TestingApi alice = TestingApi.signIn(broker, idp, "sub-alice", alice(List.of("octopusTesters", "developers")));
+
+        JsonNode me = alice.get("/api/users/me").json();
+        assertThat(me.get("teams")).extracting(t -> t.get("name").asText()).containsExactly("Everyone", "Testers");
+        assertThat(me.get("permissions")).extracting(JsonNode::asText).containsExactly("view-users");
+        assertThat(alice.get("/api/users").status()).isEqualTo(200);
+
+        TestingApi aliceLater = TestingApi.signIn(broker, idp, "sub-alice", alice(List.of("developers")));
+
+        JsonNode after = aliceLater.get("/api/users/me").json();
+        assertThat(after.get("teams")).extracting(t -> t.get("name").asText()).containsExactly("Everyone");
+        assertThat(after.get("permissions")).isEmpty();
+        assertThat(aliceLater.get("/api/users").status()).isEqualTo(403);
+        // the earlier session acts on the latest sign-in's groups too
+        assertThat(alice.get("/api/users").status()).isEqualTo(403);
+    }
+
+    @Test
+    void comparesGroupIdsRegardlessOfCase() {
+        String teamId = createTeam("Testers");
+        admin.post("/api/teams/" + teamId + "/external-groups", "{\"id\": \"octopusTesters\", \"displayName\": \"Octopus testers\"}");
+
+        TestingApi alice = TestingApi.signIn(broker, idp, "sub-alice", alice(List.of("OCTOPUSTESTERS")));
+        assertThat(alice.get("/api/users/me").json().get("teams")).extracting(t -> t.get("name").asText())
+                .containsExactly("Everyone", "Testers");
+
+        Reply again = admin.post("/api/teams/" + teamId + "/external-groups", "{\"id\": \"OctopusTesters\", \"displayName\": \"x\"}");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.error()).isEqualTo("external_group_exists");
+
+        assertThat(admin.delete("/api/teams/" + teamId + "/external-groups/OCTOPUSTESTERS").status()).isEqualTo(200);
+        assertThat(admin.get("/api/teams/" + teamId).json().get("externalGroups")).isEmpty();
+        assertThat(alice.get("/api/users/me").json().get("teams")).extracting(t -> t.get("name").asText())
+                .containsExactly("Everyone");
+    }
+
+    @Test
+    void showsTheTeamWithItsGroupsMembersAndRoles() {
+        String teamId = createTeam("Deployers");
+        admin.post("/api/teams/" + teamId + "/external-groups", "{\"id\": \"authentik Admins\", \"displayName\": \"\"}");
+        admin.put("/api/teams/" + teamId + "/roles/team-viewer", null);
+        String bossId = admin.get("/api/users/me").json().get("id").asText();
+        admin.put("/api/teams/" + teamId + "/members/" + bossId, null);
+
+        JsonNode team = admin.get("/api/teams/" + teamId).json();
+
+        assertThat(team.get("name").asText()).isEqualTo("Deployers");
+        assertThat(team.get("builtin").asBoolean()).isFalse();
+        assertThat(team.get("externalGroups").get(0).get("id").asText()).isEqualTo("authentik Admins");
+        assertThat(team.get("externalGroups").get(0).get("displayName").asText()).isEqualTo("authentik Admins");
+        assertThat(team.get("roles")).extracting(r -> r.get("id").asText()).containsExactly("team-viewer");
+        assertThat(team.get("members")).extracting(m -> m.get("username").asText()).containsExactly("boss");
+        assertThat(admin.get("/api/teams").json()).extracting(t -> t.get("name").asText())
+                .containsExactly("Administrators", "Everyone", "Deployers");
+        assertThat(admin.delete("/api/teams/" + teamId + "/external-groups/authentik%20Admins").status()).isEqualTo(200);
+    }
+
+    @Test
+    void refusesBadTeamInputNamingTheField() {
+        createTeam("Testers");
+
+        Reply duplicate = admin.post("/api/teams", "{\"name\": \"TESTERS\"}");
+        assertThat(duplicate.status()).isEqualTo(409);
+        assertThat(duplicate.error()).isEqualTo("team_name_taken");
+        assertThat(duplicate.json().get("message").asText()).contains("name");
+
+        Reply empty = admin.post("/api/teams", "{\"name\": \"  \"}");
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.error()).isEqualTo("invalid_name");
+        assertThat(empty.json().get("message").asText()).contains("name must not be empty");
+
+        Reply missing = admin.post("/api/teams", null);
+        assertThat(missing.status()).isEqualTo(400);
+
+        Reply malformed = admin.post("/api/teams", "{\"name\": ");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.error()).isEqualTo("invalid_json");
+
+        Reply unknownField = admin.post("/api/teams", "{\"name\": \"X\", \"colour\": \"red\"}");
+        assertThat(unknownField.status()).isEqualTo(400);
+        assertThat(unknownField.json().get("message").asText()).contains("colour");
+
+        Reply huge = admin.post("/api/teams", "{\"name\": \"Big\", \"description\": " + quote("x".repeat(70_000)) + "}");
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(huge.error()).isEqualTo("payload_too_large");
+
+        Reply longName = admin.post("/api/teams", "{\"name\": " + quote("n".repeat(101)) + "}");
+        assertThat(longName.status()).isEqualTo(400);
+        assertThat(longName.error()).isEqualTo("invalid_name");
+
+        assertThat(broker.count("select count(*) from teams")).isEqualTo(3);
+    }
+
+    @Test
+    void refusesUnknownUsersRolesAndTeams() {
+        String teamId = createTeam("Testers");
+        String nobody = "00000000-0000-4000-8000-000000000000";
+
+        Reply unknownUser = admin.put("/api/teams/" + teamId + "/members/" + nobody, null);
+        assertThat(unknownUser.status()).isEqualTo(404);
+        assertThat(unknownUser.error()).isEqualTo("user_not_found");
+        assertThat(unknownUser.json().get("message").asText()).contains("userId");
+
+        Reply unknownRole = admin.put("/api/teams/" + teamId + "/roles/no-such-role", null);
+        assertThat(unknownRole.status()).isEqualTo(404);
+        assertThat(unknownRole.error()).isEqualTo("role_not_found");
+        assertThat(unknownRole.json().get("message").asText()).contains("roleId");
+
+        Reply unknownTeam = admin.get("/api/teams/" + nobody);
+        assertThat(unknownTeam.status()).isEqualTo(404);
+        assertThat(unknownTeam.error()).isEqualTo("team_not_found");
+
+        Reply notAnId = admin.get("/api/teams/not-a-uuid");
+        assertThat(notAnId.status()).isEqualTo(404);
+    }
+
+    @Test
+    void theBuiltInTeamsCannotBeDeletedOrRenamed() {
+        JsonNode teams = admin.get("/api/teams").json();
+        String administrators = idOf(teams, "Administrators");
+        String everyone = idOf(teams, "Everyone");
+
+        for (String id : List.of(administrators, everyone)) {
+            Reply deleted = admin.delete("/api/teams/" + id);
+            assertThat(deleted.status()).isEqualTo(409);
+            assertThat(deleted.error()).isEqualTo("builtin_team");
+            assertThat(admin.put("/api/teams/" + id, "{\"name\": \"Renamed\"}").status()).isEqualTo(409);
+        }
+        assertThat(admin.put("/api/teams/" + everyone, "{\"description\": \"All of us.\"}").status()).isEqualTo(200);
+        String bossId = admin.get("/api/users/me").json().get("id").asText();
+        assertThat(admin.put("/api/teams/" + everyone + "/members/" + bossId, null).error()).isEqualTo("builtin_team");
+        assertThat(admin.delete("/api/teams/" + administrators + "/roles/system-administrator").status()).isEqualTo(409);
+        assertThat(broker.strings("select name from teams where builtin is not null order by name"))
+                .containsExactly("Administrators", "Everyone");
+    }
+
+    @Test
+    void aTeamCanBeRenamedAndDeleted() {
+        String teamId = createTeam("Testers");
+
+        JsonNode renamed = admin.put("/api/teams/" + teamId, "{\"name\": \"QA\", \"description\": \"Quality\"}").json();
+        assertThat(renamed.get("name").asText()).isEqualTo("QA");
+        assertThat(renamed.get("description").asText()).isEqualTo("Quality");
+
+        assertThat(admin.delete("/api/teams/" + teamId).status()).isEqualTo(204);
+        assertThat(admin.get("/api/teams/" + teamId).status()).isEqualTo(404);
+    }
+
+    @Test
+    void everyChangeWritesAnEvent() {
+        String teamId = createTeam("Testers");
+        admin.post("/api/teams/" + teamId + "/external-groups", "{\"id\": \"octopusTesters\", \"displayName\": \"Testers\"}");
+        admin.put("/api/teams/" + teamId + "/roles/event-viewer", null);
+        admin.delete("/api/teams/" + teamId);
+        String bossId = admin.get("/api/users/me").json().get("id").asText();
+
+        JsonNode changes = admin.get("/api/events?type=team-changed&userId=" + bossId).json().get("items");
+        assertThat(changes).extracting(e -> e.get("details").get("change").asText())
+                .containsExactly("role-added", "external-group-added");
+        assertThat(changes.get(1).get("details").get("groupId").asText()).isEqualTo("octopusTesters");
+        assertThat(admin.get("/api/events?type=team-created").json().get("items")).hasSize(1);
+        assertThat(admin.get("/api/events?type=team-deleted").json().get("items")).hasSize(1);
+        assertThat(admin.get("/api/events?type=team-changed&limit=1").json().get("items")).hasSize(1);
+        assertThat(admin.get("/api/events?type=team-changed&from=2999-01-01T00:00:00Z").json().get("items")).isEmpty();
+
+        Reply badFrom = admin.get("/api/events?from=yesterday");
+        assertThat(badFrom.status()).isEqualTo(400);
+        assertThat(badFrom.error()).isEqualTo("invalid_from");
+        assertThat(admin.get("/api/events?userId=boss").error()).isEqualTo("invalid_userId");
+        assertThat(admin.get("/api/events?limit=100000").error()).isEqualTo("invalid_limit");
+    }
+
+    @Test
+    void listsThePermissionsWithDescriptionsAndTheRoles() {
+        JsonNode permissions = admin.get("/api/permissions").json();
+        assertThat(permissions).extracting(p -> p.get("id").asText()).containsExactly("administer-system", "view-users",
+                "edit-users", "view-teams", "edit-teams", "configure-authentication", "view-events");
+        assertThat(permissions).allSatisfy(p -> assertThat(p.get("description").asText()).isNotBlank());
+
+        JsonNode roles = admin.get("/api/roles").json();
+        assertThat(roles).extracting(r -> r.get("id").asText()).contains("system-administrator", "user", "user-viewer",
+                "team-manager", "event-viewer");
+        // every permission a role holds is one of the documented ones
+        assertThat(broker.strings("select distinct unnest(permissions) from roles"))
+                .allSatisfy(p -> assertThat(permissions).extracting(x -> x.get("id").asText()).contains(p));
+    }
+
+    private String createTeam(String name) {
+        Reply created = admin.post("/api/teams", "{\"name\": " + quote(name) + ", \"description\": \"People who test\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.location()).hasValue("/api/teams/" + created.json().get("id").asText());
+        return created.json().get("id").asText();
+    }
+
+    private static String idOf(JsonNode teams, String name) {
+        for (JsonNode team : teams) {
+            if (team.get("name").asText().equals(name)) {
+                return team.get("id").asText();
+            }
+        }
+        throw new AssertionError("no team " + name);
+    }
+
+    private static Map<String, Object> alice(List<String> groups) {
+        return Map.of("preferred_username", "alice", "name", "Alice Doe", "email", "alice@example.com",
+                "email_verified", true, "groups", groups);
+    }
+}
