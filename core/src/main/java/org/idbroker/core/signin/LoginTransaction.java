@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * What is remembered between the start of a sign-in and the IdP's callback.
@@ -13,9 +14,10 @@ import java.util.Map;
  * @param redirectAfter the validated path to go to after sign-in
  * @param mode {@code sign-in}, or {@code test} for an administrator's claims preview
  * @param expiresAt after this the callback is refused
+ * @param startedBy the administrator who started a test sign-in, or {@code null}
  */
 public record LoginTransaction(String providerId, Map<String, String> remembered, String redirectAfter, String mode,
-        Instant expiresAt) {
+        Instant expiresAt, UUID startedBy) {
     public LoginTransaction {
         requireNonNull(providerId, "providerId is null");
         remembered = Map.copyOf(requireNonNull(remembered, "remembered is null"));

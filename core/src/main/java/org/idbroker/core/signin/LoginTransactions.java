@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.crypto.Tokens;
 import org.jdbi.v3.core.Jdbi;
@@ -41,6 +42,12 @@ public final class LoginTransactions {
     /** Stores a transaction under {@code state} for the browser holding {@code browserKey}. */
     public void save(String state, String browserKey, String providerId, Map<String, String> remembered,
             String redirectAfter, String mode) {
+        save(state, browserKey, providerId, remembered, redirectAfter, mode, null);
+    }
+
+    /** Stores a transaction, started by {@code startedBy} (a test sign-in's administrator) or {@code null}. */
+    public void save(String state, String browserKey, String providerId, Map<String, String> remembered,
+            String redirectAfter, String mode, UUID startedBy) {
         byte[] stateHash = Tokens.hash(state);
         byte[] sealed;
         try {
@@ -50,8 +57,10 @@ public final class LoginTransactions {
         }
         Instant expires = clock.instant().plus(LIFETIME);
         jdbi.useHandle(h -> h.createUpdate("""
-                insert into login_transactions (state_hash, browser_hash, provider_id, remembered, redirect_after, mode, expires_at)
-                values (:state, :browser, :provider, :remembered, :redirect, :mode, :expires)""")
+                insert into login_transactions (state_hash, browser_hash, provider_id, remembered, redirect_after, mode, expires_at,
+                    started_by)
+                values (:state, :browser, :provider, :remembered, :redirect, :mode, :expires, :startedBy)""")
+                .bind("startedBy", startedBy)
                 .bind("state", stateHash).bind("browser", Tokens.hash(browserKey)).bind("provider", providerId)
                 .bind("remembered", sealed).bind("redirect", redirectAfter).bind("mode", mode)
                 .bind("expires", OffsetDateTime.ofInstant(expires, ZoneOffset.UTC)).execute());
@@ -72,11 +81,11 @@ public final class LoginTransactions {
         byte[] browserHash = browserKey == null ? new byte[0] : Tokens.hash(browserKey);
         Optional<Row> taken = jdbi.withHandle(h -> h.createQuery("""
                 delete from login_transactions where state_hash = :state and browser_hash = :browser
-                returning provider_id, remembered, redirect_after, mode, expires_at""")
+                returning provider_id, remembered, redirect_after, mode, expires_at, started_by""")
                 .bind("state", stateHash).bind("browser", browserHash)
                 .map((rs, ctx) -> new Row(rs.getString("provider_id"), rs.getBytes("remembered"),
                         rs.getString("redirect_after"), rs.getString("mode"),
-                        rs.getObject("expires_at", OffsetDateTime.class).toInstant()))
+                        rs.getObject("expires_at", OffsetDateTime.class).toInstant(), rs.getObject("started_by", UUID.class)))
                 .findOne());
         if (taken.isEmpty()) {
             boolean otherBrowser = jdbi.withHandle(h -> h.createQuery("select 1 from login_transactions where state_hash = :state")
@@ -96,7 +105,7 @@ public final class LoginTransactions {
         } catch (IOException e) {
             throw new IllegalStateException("a stored login transaction is unreadable", e);
         }
-        return new LoginTransaction(row.providerId, remembered, row.redirectAfter, row.mode, row.expiresAt);
+        return new LoginTransaction(row.providerId, remembered, row.redirectAfter, row.mode, row.expiresAt, row.startedBy);
     }
 
     /** Deletes expired transactions; returns how many. */
@@ -108,6 +117,7 @@ public final class LoginTransactions {
         return "login-transaction:" + HexFormat.of().formatHex(stateHash);
     }
 
-    private record Row(String providerId, byte[] remembered, String redirectAfter, String mode, Instant expiresAt) {
+    private record Row(String providerId, byte[] remembered, String redirectAfter, String mode, Instant expiresAt,
+            UUID startedBy) {
     }
 }

@@ -71,6 +71,15 @@ public final class TestingBroker implements AutoCloseable {
         return URI.create(baseUri() + path);
     }
 
+    /** The master key (base64), to prove it appears nowhere it should not. */
+    public String masterKey() {
+        try {
+            return Files.readString(masterKeyFile).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public String jdbcUrl() {
         return jdbcUrl;
     }

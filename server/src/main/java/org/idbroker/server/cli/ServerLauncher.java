@@ -13,6 +13,7 @@ final class ServerLauncher {
 
     static BrokerServer launch(DatabaseOptions db, ServerOptions http, URI publicUrl, boolean devMode) {
         http.checkPort();
+        http.logFormat().apply();
         ProviderTypes types = ProviderTypesLoader.load();
         byte[] masterKey = db.masterKey();
         DatabaseOptions.OpenDatabase open = db.open();

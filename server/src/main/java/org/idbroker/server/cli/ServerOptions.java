@@ -2,6 +2,7 @@ package org.idbroker.server.cli;
 
 import java.time.Duration;
 import org.idbroker.core.sessions.SessionLifetimes;
+import org.idbroker.server.logging.LogFormat;
 import picocli.CommandLine.Option;
 
 /** HTTP and session options shared by {@code start} and {@code start-dev}. */
@@ -22,6 +23,18 @@ final class ServerOptions {
     @Option(names = "--session-max-minutes", paramLabel = "N", defaultValue = "${env:IDBROKER_SESSION_MAX_MINUTES:-1440}",
             description = "A session ends this long after sign-in (default: ${DEFAULT-VALUE}). Env: IDBROKER_SESSION_MAX_MINUTES.")
     long sessionMaxMinutes;
+
+    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:IDBROKER_LOG_FORMAT:-text}",
+            description = "text for people, or json for one JSON object per line (default: ${DEFAULT-VALUE}). Env: IDBROKER_LOG_FORMAT.")
+    String logFormat;
+
+    LogFormat logFormat() {
+        try {
+            return LogFormat.parse(logFormat);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), 2);
+        }
+    }
 
     SessionLifetimes lifetimes() {
         if (sessionIdleMinutes < 1 || sessionMaxMinutes < 1) {

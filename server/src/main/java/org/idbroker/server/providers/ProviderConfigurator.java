@@ -73,9 +73,6 @@ public final class ProviderConfigurator {
         if (!merge) {
             errors.putAll(SettingsValidator.blanks(factory, settings));
         }
-        if (!errors.isEmpty()) {
-            throw new InvalidConfigurationException(errors);
-        }
         Map<String, String> merged = new LinkedHashMap<>();
         if (merge && stored.isPresent()) {
             stored.get().settings().forEach((k, v) -> {
@@ -100,7 +97,7 @@ public final class ProviderConfigurator {
                 allSecrets.put(k, v);
             }
         });
-        errors.putAll(SettingsValidator.validate(factory, merged, allSecrets.keySet()));
+        SettingsValidator.validate(factory, merged, allSecrets.keySet()).forEach(errors::putIfAbsent);
         if (errors.isEmpty()) {
             tryBuild(factory, id, merged, allSecrets, publicUrl).ifPresent(e -> errors.put(e.setting(), e.getMessage()));
         }

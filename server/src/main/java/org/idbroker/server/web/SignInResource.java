@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import org.idbroker.core.crypto.Tokens;
 import org.idbroker.core.events.Events;
 import org.idbroker.core.providers.ProviderStore;
@@ -59,31 +60,49 @@ public final class SignInResource {
     private final Sessions sessions;
     private final Events events;
     private final BrokerConfig config;
+    private final TestSignIn testSignIn;
 
     @Inject
     public SignInResource(ProviderRegistry providers, LoginTransactions transactions, IdentityMatcher matcher,
-            Sessions sessions, Events events, BrokerConfig config) {
+            Sessions sessions, Events events, BrokerConfig config, TestSignIn testSignIn) {
         this.providers = requireNonNull(providers, "providers is null");
         this.transactions = requireNonNull(transactions, "transactions is null");
         this.matcher = requireNonNull(matcher, "matcher is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.events = requireNonNull(events, "events is null");
         this.config = requireNonNull(config, "config is null");
+        this.testSignIn = requireNonNull(testSignIn, "testSignIn is null");
     }
 
     @GET
     @Path("/authenticate/{providerId}")
     public Response authenticate(@PathParam("providerId") String providerId,
-            @QueryParam("redirectAfterLoginTo") String redirectAfterLoginTo, @Context HttpHeaders headers) {
-        Optional<ConfiguredProvider> configured = providers.find(providerId).filter(ConfiguredProvider::enabled);
+            @QueryParam("redirectAfterLoginTo") String redirectAfterLoginTo, @QueryParam("mode") String mode,
+            @Context HttpHeaders headers) {
+        boolean test = TestSignIn.MODE.equals(mode);
+        if (mode != null && !test && !MODE_SIGN_IN.equals(mode)) {
+            return refuse(providerId, 400, "invalid_mode", "The mode must be 'sign-in' or 'test'.", headers, false);
+        }
+        UUID startedBy = null;
+        if (test) {
+            Optional<org.idbroker.server.auth.Principal> admin = testSignIn.administrator(headers);
+            if (admin.isEmpty()) {
+                return TestSignIn.forbidden(safeId(providerId), "test_sign_in_forbidden", "A test sign-in needs an"
+                        + " administrator with the configure-authentication permission: sign in as one first.", headers);
+            }
+            startedBy = admin.get().user().id();
+        }
+        // a test sign-in may try a disabled provider before it is enabled
+        Optional<ConfiguredProvider> configured = providers.find(providerId).filter(p -> test || p.enabled());
         if (configured.isEmpty()) {
+            LOG.warn("Sign-in through {} refused: {}", safeId(providerId), SignInRefusal.PROVIDER_UNKNOWN.code());
             return HtmlPages.signInRefused(404, SignInRefusal.PROVIDER_UNKNOWN.code(), SignInRefusal.PROVIDER_UNKNOWN.message(), headers);
         }
         ConfiguredProvider provider = configured.get();
         if (provider.provider() == null) {
             return refuse(provider.id(), 503, "misconfigured", "Sign-in through " + provider.displayName()
                     + " is not possible because its settings are wrong (" + provider.problem()
-                    + "). Ask an administrator to fix the provider settings.", headers);
+                    + "). Ask an administrator to fix the provider settings.", headers, !test);
         }
         String state = Tokens.random();
         String browserKey = existingLoginCookie(headers).orElseGet(Tokens::random);
@@ -91,9 +110,10 @@ public final class SignInResource {
         try {
             start = provider.provider().startSignIn(new SignInRequest(state));
         } catch (SignInRejectedException e) {
-            return refuse(provider.id(), 502, e.reason().code(), e.getMessage(), headers);
+            return refuse(provider.id(), 502, e.reason().code(), e.getMessage(), headers, !test);
         }
-        transactions.save(state, browserKey, provider.id(), start.remember(), RedirectTargets.safe(redirectAfterLoginTo), MODE_SIGN_IN);
+        transactions.save(state, browserKey, provider.id(), start.remember(), test ? "/" : RedirectTargets.safe(redirectAfterLoginTo),
+                test ? TestSignIn.MODE : MODE_SIGN_IN, startedBy);
         return Response.status(302).location(start.authorizationUri())
                 .cookie(Cookies.login(browserKey, config.secureCookies()))
                 .header("Cache-Control", "no-store").build();
@@ -131,6 +151,14 @@ public final class SignInResource {
         } catch (LoginStateException e) {
             return refuse(providerId, 400, e.refusal().code(), e.refusal().message(), headers);
         }
+        if (TestSignIn.MODE.equals(transaction.mode())) {
+            Optional<ConfiguredProvider> tested = providers.find(providerId);
+            if (tested.isEmpty()) {
+                return refuse(providerId, 404, SignInRefusal.PROVIDER_UNKNOWN.code(), SignInRefusal.PROVIDER_UNKNOWN.message(),
+                        headers, false);
+            }
+            return testSignIn.finish(tested.get(), callback, transaction, headers);
+        }
         Optional<IdentityProvider> provider = providers.find(providerId).filter(ConfiguredProvider::enabled)
                 .flatMap(ConfiguredProvider::usable);
         if (provider.isEmpty()) {
@@ -165,10 +193,21 @@ public final class SignInResource {
     }
 
     private Response refuse(String rawProviderId, int status, String code, String message, HttpHeaders headers) {
-        String providerId = ProviderStore.ID.matcher(rawProviderId).matches() ? rawProviderId : "(invalid id)";
+        return refuse(rawProviderId, status, code, message, headers, true);
+    }
+
+    /** Logs a refusal at WARN with its reason code and shows it; {@code record} also writes a sign-in event. */
+    private Response refuse(String rawProviderId, int status, String code, String message, HttpHeaders headers, boolean record) {
+        String providerId = safeId(rawProviderId);
         LOG.warn("Sign-in through {} refused: {}: {}", providerId, code, message);
-        events.record(Events.SIGN_IN, Events.FAILURE, code, message, null, providerId, Map.of());
+        if (record) {
+            events.record(Events.SIGN_IN, Events.FAILURE, code, message, null, providerId, Map.of());
+        }
         return HtmlPages.signInRefused(status, code, message, headers);
+    }
+
+    private static String safeId(String rawProviderId) {
+        return rawProviderId != null && ProviderStore.ID.matcher(rawProviderId).matches() ? rawProviderId : "(invalid id)";
     }
 
     private static Optional<String> existingLoginCookie(HttpHeaders headers) {
