@@ -103,8 +103,19 @@ class BrowserAdministrationTest {
         assertThat(chrome.overflowingElements()).isEmpty();
         chrome.resize(1280, 1000);
 
+        // Test sign-in: the claims preview, nothing stored
+        long users = broker.count("select count(*) from users");
+        chrome.click(By.id("test-sign-in"));
+        chrome.signInAtIdp("sub-preview", """
+                {"preferred_username": "previewed", "email": "preview@partner.example", "groups": ["octopusTesters"]}""");
+        assertThat(chrome.waitFor(By.id("decision")).getText()).contains("a new user").contains("previewed");
+        assertThat(chrome.find(By.id("claims")).getText()).contains("octopusTesters");
+        assertThat(chrome.overflowingElements()).isEmpty();
+        chrome.screenshot(getClass().getSimpleName() + "-claims-preview");
+        assertThat(broker.count("select count(*) from users")).isEqualTo(users);
+
         // Configuration > Teams: a team for the partner's group
-        chrome.click(By.linkText("Teams"));
+        chrome.open(broker.uri("/app/teams").toString());
         chrome.waitForPage();
         chrome.type(By.id("new-team-name"), "Octopus Testers");
         chrome.type(By.id("new-team-description"), "People who test the octopus");
