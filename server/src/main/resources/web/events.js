@@ -54,8 +54,8 @@ IdB.start('view-events', async (me) => {
       const failed = event.outcome !== 'success';
       const user = event.username || event.userDisplayName || event.userId || '';
       rows.appendChild(el('tr', {dataset: {outcome: event.outcome, type: event.type}},
-        el('td', {}, el('time', {datetime: event.at}, formatTime(event.at))),
-        el('td', {}, event.type),
+        el('td', {class: 'nowrap'}, el('time', {datetime: event.at}, formatTime(event.at))),
+        el('td', {class: 'nowrap'}, event.type),
         el('td', {}, el('span', {class: 'badge ' + (failed ? 'off' : 'on')}, event.outcome)),
         el('td', {class: 'wrap'}, event.reason ? el('code', {}, event.reason) : null, event.reason && event.message ? ' ' : null,
           event.message || ''),

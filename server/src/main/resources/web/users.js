@@ -111,7 +111,7 @@ IdB.start('view-users', async (me) => {
       return;
     }
     const result = await api('/api/users/' + encodeURIComponent(user.id), {method: 'PUT',
-      body: {username: user.username, displayName: user.displayName, emailAddress: user.emailAddress, active: activate}});
+      body: {active: activate}});
     if (!result.ok) {
       say(userStatus, problem(result), 'error');
       return;
@@ -119,6 +119,42 @@ IdB.start('view-users', async (me) => {
     await open(user.id, false);
     await search();
     say(userStatus, (activate ? 'Enabled ' : 'Disabled ') + nameOf(user) + '.', 'ok');
+  });
+  const createForm = document.getElementById('create-user');
+  const createFields = {username: 'new-username', displayName: 'new-display-name', emailAddress: 'new-email',
+    email: 'new-email'};
+  createForm.hidden = !editable;
+  createForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    for (const id of Object.values(createFields)) {
+      document.getElementById(id + '-error').hidden = true;
+      document.getElementById(id).removeAttribute('aria-invalid');
+    }
+    const body = {
+      username: document.getElementById('new-username').value.trim(),
+      displayName: document.getElementById('new-display-name').value.trim() || null,
+      emailAddress: document.getElementById('new-email').value.trim() || null
+    };
+    const result = await api('/api/users', {method: 'POST', body});
+    if (!result.ok) {
+      // the error code names the field: "username", "username_taken", "email_taken", ...
+      const parts = String((result.data && result.data.error) || '').split('_');
+      const name = Object.keys(createFields).find(n => result.data && (result.data.error === n || parts.includes(n)));
+      if (name) {
+        const error = document.getElementById(createFields[name] + '-error');
+        error.textContent = problem(result);
+        error.hidden = false;
+        document.getElementById(createFields[name]).setAttribute('aria-invalid', 'true');
+        document.getElementById(createFields[name]).focus();
+      } else {
+        say(pageStatus, problem(result), 'error');
+      }
+      return;
+    }
+    createForm.reset();
+    await search();
+    await open(result.data.id, true);
+    say(userStatus, 'Created ' + nameOf(result.data) + '.', 'ok');
   });
   document.getElementById('search-form').addEventListener('submit', (event) => {
     event.preventDefault();

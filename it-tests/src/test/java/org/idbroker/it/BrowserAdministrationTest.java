@@ -175,6 +175,10 @@ class BrowserAdministrationTest {
         assertThat(chrome.findAll(By.cssSelector("#events tbody tr[data-outcome='success']"))).isEmpty();
         assertThat(chrome.find(By.cssSelector("#events tbody tr[data-outcome='failure']")).getText())
                 .contains("no_matching_account").contains("No user account matches").contains("GenericOidc");
+        chrome.screenshot(getClass().getSimpleName() + "-events");
+        chrome.resize(375, 900);
+        assertThat(chrome.overflowingElements()).isEmpty();
+        chrome.resize(1280, 1000);
 
         chrome.click(By.linkText("Users"));
         chrome.waitForPage();
@@ -193,6 +197,18 @@ class BrowserAdministrationTest {
         assertThat(chrome.find(By.id("user-active")).getText()).isEqualTo("disabled");
         assertThat(chrome.find(By.id("toggle-active")).getText()).isEqualTo("Enable");
         assertThat(broker.strings("select active::text from users where username = 'dave'")).containsExactly("false");
+
+        // a new account for someone who has not signed in yet; a taken username is refused at its field
+        chrome.type(By.id("new-username"), "dave");
+        chrome.type(By.id("new-email"), "erin@example.com");
+        chrome.click(By.id("create-user-button"));
+        assertThat(chrome.waitFor(By.id("new-username-error")).getText()).contains("dave");
+        chrome.type(By.id("new-username"), "erin");
+        chrome.type(By.id("new-display-name"), "Erin");
+        chrome.click(By.id("create-user-button"));
+        chrome.waitForText(By.id("user-status"), "Created Erin (erin)");
+        assertThat(chrome.find(By.id("user-email")).getText()).isEqualTo("erin@example.com");
+        assertThat(chrome.find(By.id("user-no-identities")).isDisplayed()).isTrue();
     }
 
     private void signInAsAdministrator() {
