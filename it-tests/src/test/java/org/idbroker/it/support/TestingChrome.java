@@ -27,7 +27,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A real browser: Debian's headless Chromium driven through chromedriver, both found on the
- * machine (never downloaded). Without them, {@link #start()} aborts the test as not run, saying why.
+ * machine (never downloaded: Selenium Manager is not consulted, as both paths are given). Without
+ * them, {@link #start()} aborts the test as not run, saying why, or fails it when the system
+ * property {@code idbroker.test.requireBrowser} is {@code true} (for CI, where they must run).
  */
 public final class TestingChrome implements AutoCloseable {
 
@@ -48,9 +50,13 @@ public final class TestingChrome implements AutoCloseable {
 
     /** Starts a browser with a fresh profile; the test is reported as not run when Chromium is missing. */
     public static TestingChrome start() {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Browser tests not run: they need Chromium at " + CHROMIUM + " and chromedriver at " + CHROMEDRIVER
-                        + " (Debian packages chromium and chromium-driver).");
+        String missing = "Browser tests not run: they need Chromium at " + CHROMIUM + " and chromedriver at " + CHROMEDRIVER
+                + " (Debian packages chromium and chromium-driver).";
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!present && Boolean.getBoolean("idbroker.test.requireBrowser")) {
+            throw new IllegalStateException(missing + " -Didbroker.test.requireBrowser=true makes that a failure.");
+        }
+        Assumptions.assumeTrue(present, missing);
         // Selenium Manager must never try to download a browser or a driver
         System.setProperty("SE_OFFLINE", "true");
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
