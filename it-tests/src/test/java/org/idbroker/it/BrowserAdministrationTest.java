@@ -93,6 +93,16 @@ class BrowserAdministrationTest {
         assertThat(chrome.find(By.id("test-sign-in")).getAttribute("href"))
                 .isEqualTo(broker.baseUri() + "/api/users/authenticate/Partner?mode=test");
 
+        // a stored secret is replaced only on request
+        chrome.click(By.id("replace-clientSecret"));
+        assertThat(chrome.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("setting-clientSecret");
+        chrome.find(By.id("setting-clientSecret")).sendKeys(partner.clientSecret());
+        chrome.click(By.id("save"));
+        chrome.waitForText(By.id("save-status"), "Saved.");
+        assertThat(chrome.find(By.id("secret-state-clientSecret")).getText()).isEqualTo("set");
+        assertThat(broker.strings("select details->>'secretsChanged' from events where type = 'provider-saved' order by id"))
+                .containsExactly("[\"clientSecret\"]", "[\"clientSecret\"]");
+
         chrome.click(By.id("test"));
         chrome.waitFor(By.cssSelector("#findings li"));
         List<String> findings = texts(By.cssSelector("#findings li"));
@@ -128,6 +138,11 @@ class BrowserAdministrationTest {
         chrome.waitFor(By.cssSelector("#external-groups tr[data-group='octopusTesters']"));
         assertThat(texts(By.cssSelector("#external-groups tbody td")))
                 .contains("octopusTesters", "Octopus testers at the partner");
+        chrome.type(By.id("member-search"), "boss");
+        chrome.click(By.id("member-search-button"));
+        chrome.click(By.cssSelector("#member-candidates button[data-add-user='boss']"));
+        chrome.waitFor(By.cssSelector("#members li[data-member]"));
+        assertThat(texts(By.cssSelector("#members li"))).singleElement().asString().startsWith("boss");
         chrome.click(By.id("role-event-viewer"));
         chrome.waitForText(By.id("team-status"), "Granted the role Event viewer");
         assertThat(chrome.find(By.id("role-event-viewer")).isSelected()).isTrue();
