@@ -99,6 +99,55 @@ class AdministratorsTest {
     }
 
     @Test
+    void aTeamManagerCannotGrantOrJoinMoreThanTheyHold() {
+        String helpers = admin.post("/api/teams", "{\"name\": \"Helpers\"}").json().get("id").asText();
+        admin.put("/api/teams/" + helpers + "/roles/team-manager", null);
+        admin.post("/api/teams/" + helpers + "/external-groups", "{\"id\": \"helpers\"}");
+        String auditors = admin.post("/api/teams", "{\"name\": \"Auditors\"}").json().get("id").asText();
+        admin.put("/api/teams/" + auditors + "/roles/event-viewer", null);
+        TestingApi manager = TestingApi.signIn(broker, idp, "sub-mallory", Map.of("preferred_username", "mallory",
+                "email", "mallory@example.com", "email_verified", true, "groups", List.of("helpers")));
+        String malloryId = manager.get("/api/users/me").json().get("id").asText();
+
+        Reply grant = manager.put("/api/teams/" + helpers + "/roles/user-manager", null);
+        assertThat(grant.status()).isEqualTo(403);
+        assertThat(grant.json().get("message").asText()).contains("edit-users");
+        Reply join = manager.put("/api/teams/" + auditors + "/members/" + malloryId, null);
+        assertThat(join.status()).isEqualTo(403);
+        assertThat(join.json().get("message").asText()).contains("view-events");
+
+        // within what they hold, they manage teams freely
+        String mine = manager.post("/api/teams", "{\"name\": \"Mine\"}").json().get("id").asText();
+        assertThat(manager.put("/api/teams/" + mine + "/roles/team-viewer", null).status()).isEqualTo(200);
+        assertThat(manager.put("/api/teams/" + mine + "/members/" + malloryId, null).status()).isEqualTo(200);
+        assertThat(manager.get("/api/users/me").json().get("permissions")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("view-teams", "edit-teams");
+    }
+
+    @Test
+    void aUserManagerCannotTakeOverAnAccountThatHoldsMore() {
+        String people = admin.post("/api/teams", "{\"name\": \"People\"}").json().get("id").asText();
+        admin.put("/api/teams/" + people + "/roles/user-manager", null);
+        admin.post("/api/teams/" + people + "/external-groups", "{\"id\": \"people\"}");
+        String auditors = admin.post("/api/teams", "{\"name\": \"Auditors\"}").json().get("id").asText();
+        admin.put("/api/teams/" + auditors + "/roles/event-viewer", null);
+        String auditor = admin.post("/api/users", "{\"username\": \"auditor\", \"emailAddress\": \"auditor@example.com\"}")
+                .json().get("id").asText();
+        admin.put("/api/teams/" + auditors + "/members/" + auditor, null);
+        String plain = admin.post("/api/users", "{\"username\": \"plain\"}").json().get("id").asText();
+        TestingApi manager = TestingApi.signIn(broker, idp, "sub-mallory", Map.of("preferred_username", "mallory",
+                "email", "mallory@example.com", "email_verified", true, "groups", List.of("people")));
+
+        Reply takeOver = manager.put("/api/users/" + auditor, "{\"emailAddress\": \"mallory2@example.com\"}");
+        assertThat(takeOver.status()).isEqualTo(403);
+        assertThat(takeOver.json().get("message").asText()).contains("view-events");
+        assertThat(manager.delete("/api/users/" + auditor).status()).isEqualTo(403);
+        assertThat(admin.get("/api/users/" + auditor).json().get("emailAddress").asText()).isEqualTo("auditor@example.com");
+
+        assertThat(manager.put("/api/users/" + plain, "{\"displayName\": \"Plain Person\"}").status()).isEqualTo(200);
+    }
+
+    @Test
     void disablingAUserEndsTheirSessionsAtOnce() {
         Map<String, Object> aliceClaims = Map.of("preferred_username", "alice", "email", "alice@example.com", "email_verified", true);
         TestingApi alice = TestingApi.signIn(broker, idp, "sub-alice", aliceClaims);

@@ -94,11 +94,11 @@ class PermissionMatrixTest {
                 new Call("edit-teams", "PUT", f -> "/api/teams/" + f.teamId(), f -> "{\"description\": \"changed\"}", 200),
                 new Call("edit-teams", "DELETE", f -> "/api/teams/" + f.teamId(), f -> null, 204),
                 new Call("edit-teams", "PUT", f -> "/api/teams/" + f.teamId() + "/members/" + f.otherUserId(), f -> null, 200),
-                new Call("edit-teams", "DELETE", f -> "/api/teams/" + f.teamId() + "/members/" + f.userId(), f -> null, 200),
+                new Call("edit-teams", "DELETE", f -> "/api/teams/" + f.teamId() + "/members/" + f.memberId(), f -> null, 200),
                 new Call("edit-teams", "POST", f -> "/api/teams/" + f.teamId() + "/external-groups",
                         f -> "{\"id\": \"another-group\", \"displayName\": \"Another\"}", 201),
                 new Call("edit-teams", "DELETE", f -> "/api/teams/" + f.teamId() + "/external-groups/fixture-group", f -> null, 200),
-                new Call("edit-teams", "PUT", f -> "/api/teams/" + f.teamId() + "/roles/event-viewer", f -> null, 200),
+                new Call("edit-teams", "PUT", f -> "/api/teams/" + f.teamId() + "/roles/team-manager", f -> null, 200),
                 new Call("edit-teams", "DELETE", f -> "/api/teams/" + f.teamId() + "/roles/team-viewer", f -> null, 200),
                 new Call("view-events", "GET", f -> "/api/events?type=team-created", f -> null, 200),
                 new Call("administer-system", "PUT", f -> "/api/teams/" + f.administratorsId() + "/members/" + f.userId(),
@@ -149,11 +149,12 @@ class PermissionMatrixTest {
         String userId = createUser("fixture-" + n);
         String otherUserId = createUser("fixture-other-" + n);
         String adminUserId = createUser("fixture-admin-" + n);
+        String memberId = createUser("fixture-member-" + n);
         Reply team = admin.post("/api/teams", "{\"name\": \"Fixture " + n + "\"}");
         String teamId = team.json().get("id").asText();
         admin.post("/api/teams/" + teamId + "/external-groups", "{\"id\": \"fixture-group\"}");
         admin.put("/api/teams/" + teamId + "/roles/team-viewer", null);
-        admin.put("/api/teams/" + teamId + "/members/" + userId, null);
+        admin.put("/api/teams/" + teamId + "/members/" + memberId, null);
         String administratorsId = null;
         for (JsonNode t : admin.get("/api/teams").json()) {
             if (t.get("name").asText().equals("Administrators")) {
@@ -161,7 +162,7 @@ class PermissionMatrixTest {
             }
         }
         assertThat(admin.put("/api/teams/" + administratorsId + "/members/" + adminUserId, null).status()).isEqualTo(200);
-        return new Fixture(n, teamId, userId, otherUserId, administratorsId, adminUserId);
+        return new Fixture(n, teamId, userId, otherUserId, memberId, administratorsId, adminUserId);
     }
 
     private String createUser(String username) {
@@ -182,12 +183,13 @@ class PermissionMatrixTest {
             int allowedStatus) {
         @Override
         public String toString() {
-            return method + " " + path.apply(new Fixture(0, "{team}", "{user}", "{otherUser}", "{administrators}", "{adminUser}"))
+            return method + " " + path.apply(new Fixture(0, "{team}", "{user}", "{otherUser}", "{member}", "{administrators}", "{adminUser}"))
                     .replace("00000000-0000-4000-8000-000000000000", "{identity}") + " needs " + permission;
         }
     }
 
     /** What one call acts on, made fresh by the administrator. */
-    record Fixture(int n, String teamId, String userId, String otherUserId, String administratorsId, String adminUserId) {
+    record Fixture(int n, String teamId, String userId, String otherUserId, String memberId, String administratorsId,
+            String adminUserId) {
     }
 }

@@ -204,12 +204,12 @@ public final class Teams {
         });
     }
 
-    /** Whether a team's roles include {@code permission}. */
-    public boolean grants(UUID id, Permission permission) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                select count(*) from team_roles tr join roles r on r.id = tr.role_id
-                where tr.team_id = :team and :permission = any (r.permissions)""")
-                .bind("team", id).bind("permission", permission.code()).mapTo(Long.class).one() > 0);
+    /** The permissions a team's roles grant (none for an unknown team). */
+    public java.util.Set<String> permissionsGranted(UUID id) {
+        return jdbi.withHandle(h -> java.util.Set.copyOf(h.createQuery("""
+                select distinct p from team_roles tr join roles r on r.id = tr.role_id, unnest(r.permissions) as p
+                where tr.team_id = :team""")
+                .bind("team", id).mapTo(String.class).list()));
     }
 
     private <T> T change(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {

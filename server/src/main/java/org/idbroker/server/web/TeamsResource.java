@@ -18,10 +18,14 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.idbroker.core.admin.ChangeRefusedException;
+import org.idbroker.core.teams.Memberships;
 import org.idbroker.core.teams.Permission;
+import org.idbroker.core.teams.Role;
 import org.idbroker.core.teams.Roles;
 import org.idbroker.core.teams.Team;
 import org.idbroker.core.teams.Teams;
@@ -30,9 +34,9 @@ import org.idbroker.server.auth.Principal;
 
 /**
  * Teams: their members, external groups and roles. Reading needs {@code view-teams}, changing
- * {@code edit-teams}. Changing a team that grants {@code administer-system} (such as
- * Administrators), or granting a role that holds it, needs {@code administer-system} too, so a team
- * manager cannot make themselves an administrator.
+ * {@code edit-teams}. Changing a team also needs every permission the team grants, and granting a
+ * role every permission of the role, so a team manager cannot give themselves (or anyone) more than
+ * they hold; {@code administer-system} holds them all.
  */
 @Path("/api/teams")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,12 +45,14 @@ public final class TeamsResource {
     private final Authenticator authenticator;
     private final Teams teams;
     private final Roles roles;
+    private final Memberships memberships;
 
     @Inject
-    public TeamsResource(Authenticator authenticator, Teams teams, Roles roles) {
+    public TeamsResource(Authenticator authenticator, Teams teams, Roles roles, Memberships memberships) {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.teams = requireNonNull(teams, "teams is null");
         this.roles = requireNonNull(roles, "roles is null");
+        this.memberships = requireNonNull(memberships, "memberships is null");
     }
 
     @GET
@@ -131,11 +137,7 @@ public final class TeamsResource {
     @Path("/{id: " + Params.UUID + "}/roles/{roleId}")
     public TeamView addRole(@PathParam("id") UUID id, @PathParam("roleId") String roleId, @Context HttpHeaders headers) {
         Principal actor = requireMayChange(headers, id);
-        boolean grantsAdministration = roles.find(roleId)
-                .map(r -> r.permissions().contains(Permission.ADMINISTER_SYSTEM.code())).orElse(false);
-        if (grantsAdministration) {
-            authenticator.requirePermission(actor, Permission.ADMINISTER_SYSTEM);
-        }
+        requireHolds(actor, roles.find(roleId).map(Role::permissions).orElse(List.of()));
         return TeamView.of(teams.addRole(id, roleId, actor.user().id()));
     }
 
@@ -146,12 +148,21 @@ public final class TeamsResource {
         return TeamView.of(teams.removeRole(id, roleId, actor.user().id()));
     }
 
+    /** {@code edit-teams}, and every permission the team grants: nobody hands out, or joins, more than they hold. */
     private Principal requireMayChange(HttpHeaders headers, UUID teamId) {
         Principal actor = authenticator.require(headers, Permission.EDIT_TEAMS);
-        if (teams.grants(teamId, Permission.ADMINISTER_SYSTEM)) {
-            authenticator.requirePermission(actor, Permission.ADMINISTER_SYSTEM);
-        }
+        requireHolds(actor, teams.permissionsGranted(teamId));
         return actor;
+    }
+
+    private void requireHolds(Principal actor, Collection<String> permissions) {
+        Set<String> held = memberships.of(actor.user().id()).permissions();
+        if (held.contains(Permission.ADMINISTER_SYSTEM.code())) {
+            return;
+        }
+        permissions.stream().sorted().filter(p -> !held.contains(p)).findFirst().ifPresent(missing -> {
+            throw ApiException.forbidden(missing);
+        });
     }
 
     /** The body of create and update. */

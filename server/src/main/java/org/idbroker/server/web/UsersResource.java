@@ -36,9 +36,9 @@ import org.idbroker.server.auth.Authenticator;
 import org.idbroker.server.auth.Principal;
 
 /**
- * User accounts for administrators. Reading needs {@code view-users}, changing {@code edit-users};
- * changing an account that holds {@code administer-system} needs {@code administer-system} too, so
- * a user manager cannot take over an administrator's account.
+ * User accounts for administrators. Reading needs {@code view-users}, changing {@code edit-users}
+ * and every permission the changed account holds, so a user manager cannot take over (by changing
+ * its email, say) an account that holds more than they do.
  */
 @Path("/api/users")
 @Produces(MediaType.APPLICATION_JSON)
@@ -134,10 +134,16 @@ public final class UsersResource {
         return users.find(id).orElseThrow(() -> ChangeRefusedException.notFound("user_not_found", "No user has the id " + id + "."));
     }
 
+    /** Every permission the target holds: changing an account (its email, say) must not hand over more than the actor has. */
     private void requireMayChange(Principal actor, UUID target) {
-        if (memberships.of(target).has(Permission.ADMINISTER_SYSTEM.code())) {
-            authenticator.requirePermission(actor, Permission.ADMINISTER_SYSTEM);
+        Set<String> held = memberships.of(actor.user().id()).permissions();
+        if (held.contains(Permission.ADMINISTER_SYSTEM.code())) {
+            return;
         }
+        memberships.of(target).permissions().stream().sorted().filter(p -> !held.contains(p)).findFirst()
+                .ifPresent(missing -> {
+                    throw ApiException.forbidden(missing);
+                });
     }
 
     /** The body of create and update. */
