@@ -29,7 +29,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * A real browser: Debian's headless Chromium driven through chromedriver, both found on the
  * machine (never downloaded: Selenium Manager is not consulted, as both paths are given). Without
  * them, {@link #start()} aborts the test as not run, saying why, or fails it when the system
- * property {@code idbroker.test.requireBrowser} is {@code true} (for CI, where they must run).
+ * property {@code idbroker.test.requireBrowser} is {@code true}, or the environment variable {@code CI} is {@code true}
+ * (CI installs the browser, so there they must run).
  */
 public final class TestingChrome implements AutoCloseable {
 
@@ -53,8 +54,8 @@ public final class TestingChrome implements AutoCloseable {
         String missing = "Browser tests not run: they need Chromium at " + CHROMIUM + " and chromedriver at " + CHROMEDRIVER
                 + " (Debian packages chromium and chromium-driver).";
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present && Boolean.getBoolean("idbroker.test.requireBrowser")) {
-            throw new IllegalStateException(missing + " -Didbroker.test.requireBrowser=true makes that a failure.");
+        if (!present && (Boolean.getBoolean("idbroker.test.requireBrowser") || "true".equals(System.getenv("CI")))) {
+            throw new IllegalStateException(missing + " -Didbroker.test.requireBrowser=true or CI=true makes that a failure.");
         }
         Assumptions.assumeTrue(present, missing);
         // Selenium Manager must never try to download a browser or a driver
