@@ -2,7 +2,10 @@ package org.idbroker.it.support;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +57,7 @@ public final class TestingBroker implements AutoCloseable {
     /** The master key (base64), to prove it appears nowhere it should not. */
     public String masterKey() {
         try {
-            return Files.readString(masterKeyFile).trim();
+            return Files.readString(broker.masterKeyFile()).trim();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
