@@ -26,6 +26,10 @@ IdB.start('configure-authentication', async () => {
   for (const t of types) {
     typeSelect.appendChild(el('option', {value: typeName(t)}, t.displayName ? t.displayName + ' (' + typeName(t) + ')' : typeName(t)));
   }
+  // the generic OpenID Connect type fits most IdPs: offer it first
+  if (types.some((t) => typeName(t) === 'oidc')) {
+    typeSelect.value = 'oidc';
+  }
 
   async function loadList(selectId) {
     const result = await api('/api/configuration/providers');

@@ -89,6 +89,7 @@ public final class WebModule extends AbstractModule {
         rc.register(new ErrorMappers.Api());
         rc.register(new ErrorMappers.ChangeRefused());
         rc.register(new ErrorMappers.Json());
+        rc.register(new ErrorMappers.BadHeader());
         rc.register(new ErrorMappers.IllegalArgument());
         rc.register(new ErrorMappers.Web());
         rc.register(new ErrorMappers.DatabaseBusy());

@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.stream.Collectors;
+import org.glassfish.jersey.message.internal.HeaderValueException;
 import org.idbroker.core.admin.ChangeRefusedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,15 @@ public final class ErrorMappers {
                 }
             }
             return json(400, "invalid_json", "The request body is not the JSON this call expects" + field + detail);
+        }
+    }
+
+    /** A header Jersey cannot parse, such as a Content-Type with a malformed charset: the caller's fault. */
+    public static final class BadHeader implements ExceptionMapper<HeaderValueException> {
+        @Override
+        public Response toResponse(HeaderValueException e) {
+            return json(400, "invalid_header", "A request header cannot be parsed (for example a malformed Content-Type); "
+                    + "send well-formed headers.");
         }
     }
 
