@@ -27,6 +27,8 @@ public final class Bench {
 
     private static final String PROVIDER = "GenericOidc";
     private static final int SECONDS = Integer.getInteger("bench.seconds", 10);
+    /** Long enough for the broker's JIT (C2) to finish compiling the sign-in path before anything is counted. */
+    private static final int WARM_UP_SECONDS = Integer.getInteger("bench.warmup", 30);
     private static final int THREADS = Integer.getInteger("bench.threads", 16);
 
     private final BrokerProcess broker;
@@ -118,7 +120,7 @@ public final class Bench {
 
         insertBulkUsers(1, 1_000);
         loaded = true;
-        closedLoop("warm-up (returning users, not counted)", THREADS, Math.max(3, SECONDS / 2), i -> bulk(1_000), 1);
+        closedLoop("warm-up (returning and new users, not counted)", THREADS, WARM_UP_SECONDS, i -> i % 4 == 0 ? "warm-" + newUsers.incrementAndGet() : bulk(1_000), 1);
         Result returning = closedLoop("closed-loop, returning users (1k in db)", THREADS, SECONDS, i -> bulk(1_000), 1);
         Result fresh = closedLoop("closed-loop, new users", THREADS, SECONDS, i -> "new-" + newUsers.incrementAndGet(), 1);
         List<Result> open = new ArrayList<>();
@@ -126,8 +128,8 @@ public final class Bench {
             open.add(openLoop("open-loop " + rate + "/s, returning users", rate, SECONDS, i -> bulk(1_000), 1));
         }
         List<String> sessions = sessions(64);
-        Result me = meLoop("GET /api/users/me, session cookie", THREADS, SECONDS, sessions);
-        System.out.println("GET /api/users/me, API key: not measured: this build has no API keys (X-Api-Key)");
+        Result me = meLoop("GET /api/users/me, session cookie", THREADS, SECONDS, sessions, false);
+        Result meKey = meLoop("GET /api/users/me, API key", THREADS, SECONDS, apiKeys(sessions.subList(0, 16)), true);
         List<Result> groups = new ArrayList<>();
         for (int n : new int[] {1, 100, 1_000}) {
             groups.add(closedLoop("closed-loop, returning users, " + n + " groups", THREADS, SECONDS, i -> bulk(1_000), n));
@@ -159,7 +161,7 @@ public final class Bench {
             row(r.name(), fmt(r.perSecond()) + "/s achieved, " + r.latency().text() + ", " + r.errors() + " errors");
         }
         row("GET /api/users/me with session cookie", fmt(me.perSecond()) + " req/s, " + me.latency().text());
-        row("GET /api/users/me with API key", "not measured (no API keys in this build)");
+        row("GET /api/users/me with API key", fmt(meKey.perSecond()) + " req/s, " + meKey.latency().text());
         row("broker CPU-ms per sign-in, returning", String.format("%.2f (PostgreSQL %.2f)", returning.brokerCpuPer(), returning.postgresCpuPer()));
         row("broker CPU-ms per sign-in, new", String.format("%.2f (PostgreSQL %.2f)", fresh.brokerCpuPer(), fresh.postgresCpuPer()));
         row("start to /health/ready", broker.readyAfter().toMillis() + " ms");
@@ -279,13 +281,24 @@ public final class Bench {
         return result;
     }
 
-    private Result meLoop(String name, int threads, int seconds, List<String> sessions) throws Exception {
+    private List<String> apiKeys(List<String> sessions) throws Exception {
+        List<String> keys = new ArrayList<>();
+        try (Browser browser = new Browser(broker.port(), idp.port(), PROVIDER)) {
+            for (String session : sessions) {
+                keys.add(browser.createApiKey(session));
+            }
+        }
+        return keys;
+    }
+
+    private Result meLoop(String name, int threads, int seconds, List<String> credentials, boolean apiKeys) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         return measure(name, threads, (browser, latencies, errors, firstError) -> {
-            for (int i = ThreadLocalRandom.current().nextInt(sessions.size()); System.nanoTime() < end; i++) {
+            for (int i = ThreadLocalRandom.current().nextInt(credentials.size()); System.nanoTime() < end; i++) {
                 long started = System.nanoTime();
                 try {
-                    int status = browser.me(sessions.get(i % sessions.size()));
+                    String credential = credentials.get(i % credentials.size());
+                    int status = apiKeys ? browser.meWithKey(credential) : browser.me(credential);
                     if (status != 200) {
                         throw new java.io.IOException("/api/users/me answered " + status);
                     }

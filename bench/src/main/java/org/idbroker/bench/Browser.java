@@ -49,6 +49,24 @@ final class Browser implements AutoCloseable {
         return broker.get("/api/users/me", "idb_session=" + session).status();
     }
 
+    /** {@code GET /api/users/me} with an API key; returns the status. */
+    int meWithKey(String apiKey) throws IOException {
+        return broker.send("GET", "/api/users/me", null, "X-Api-Key: " + apiKey, null).status();
+    }
+
+    /** Creates an API key for the session's user; returns the key, shown once. */
+    String createApiKey(String session) throws IOException {
+        byte[] body = "{\"name\":\"bench\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpConnection.Response created = broker.send("POST", "/api/users/me/api-keys", "idb_session=" + session,
+                "X-Requested-With: bench\r\nContent-Type: application/json", body);
+        String json = new String(created.body(), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher key = java.util.regex.Pattern.compile("\"key\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
+        if (created.status() != 201 || !key.find()) {
+            throw new IOException("creating an API key answered " + created.status());
+        }
+        return key.group(1);
+    }
+
     HttpConnection broker() {
         return broker;
     }
