@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.crypto.Tokens;
+import org.idbroker.core.users.User;
 import org.idbroker.core.users.Users;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -31,6 +32,8 @@ public final class Sessions {
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
     private static final String COLUMNS = "s.id, s.user_id, s.provider_id, s.external_identity_id, s.idp_session_id, "
             + "s.created, s.last_seen, s.expires_at";
+    private static final String USER_COLUMNS = "u.username as u_username, u.display_name as u_display_name, "
+            + "u.email as u_email, u.active as u_active, u.external_groups as u_external_groups, u.created as u_created";
     /**
      * A session is live until its stored expiry, until the current absolute lifetime has passed
      * since sign-in (so a shortened lifetime applies to existing sessions at once), and while it
@@ -81,22 +84,38 @@ public final class Sessions {
      * The live session for a token: not expired, not idle too long, and its user active.
      */
     public Optional<Session> find(String token) {
+        return findWithUser(token).map(SignedIn::session);
+    }
+
+    /**
+     * The live session for a token together with its user, in one query: what every authenticated
+     * request needs.
+     */
+    public Optional<SignedIn> findWithUser(String token) {
         if (token == null || token.isEmpty() || token.length() > 128) {
             return Optional.empty();
         }
         byte[] hash = Tokens.hash(token);
         Instant now = clock.instant();
         SessionLifetimes current = lifetimes;
-        Optional<Session> session = jdbi.withHandle(h -> h.createQuery("select " + COLUMNS
+        Optional<SignedIn> found = jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + ", " + USER_COLUMNS
                 + " from sessions s join users u on u.id = s.user_id"
                 + " where s.token_hash = :hash and u.active and " + LIVE)
                 .bind("hash", hash)
                 .bindMap(liveBindings(now, current))
-                .map(Sessions::map).findOne());
-        session.filter(s -> s.lastSeen().plus(TOUCH_INTERVAL).isBefore(now)).ifPresent(s ->
+                .map((rs, ctx) -> new SignedIn(map(rs, ctx), new User(rs.getObject("user_id", UUID.class),
+                        rs.getString("u_username"), rs.getString("u_display_name"), rs.getString("u_email"),
+                        rs.getBoolean("u_active"), Users.strings(rs.getArray("u_external_groups")),
+                        Users.instant(rs, "u_created"))))
+                .findOne());
+        found.map(SignedIn::session).filter(s -> s.lastSeen().plus(TOUCH_INTERVAL).isBefore(now)).ifPresent(s ->
                 jdbi.useHandle(h -> h.createUpdate("update sessions set last_seen = now() where id = :id")
                         .bind("id", s.id()).execute()));
-        return session;
+        return found;
+    }
+
+    /** A live session and its user. */
+    public record SignedIn(Session session, User user) {
     }
 
     /** The ID token received at sign-in, for {@code id_token_hint} at logout. */

@@ -8,7 +8,6 @@ import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.util.Optional;
 import org.idbroker.core.apikeys.ApiKeys;
-import org.idbroker.core.sessions.Session;
 import org.idbroker.core.sessions.Sessions;
 import org.idbroker.core.teams.Membership;
 import org.idbroker.core.teams.Memberships;
@@ -49,9 +48,7 @@ public final class Authenticator {
         if (token.isEmpty()) {
             return Optional.empty();
         }
-        Optional<Session> session = sessions.find(token.get());
-        return session.flatMap(s -> users.find(s.userId()).filter(u -> u.active())
-                .map(u -> new Principal(u, s.id(), null)));
+        return sessions.findWithUser(token.get()).map(found -> new Principal(found.user(), found.session().id(), null));
     }
 
     public Principal require(HttpHeaders headers) {

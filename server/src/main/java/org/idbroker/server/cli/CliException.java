@@ -14,6 +14,15 @@ public final class CliException extends RuntimeException {
         this.exitCode = exitCode;
     }
 
+    /** The public URL an operator gave, checked and without a trailing slash; a usage error (exit 2) when unusable. */
+    static java.net.URI publicUrl(java.net.URI url) {
+        try {
+            return org.idbroker.server.BrokerConfig.normalizePublicUrl(url);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), 2);
+        }
+    }
+
     public int exitCode() {
         return exitCode;
     }

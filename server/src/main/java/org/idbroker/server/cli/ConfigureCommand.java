@@ -7,11 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.idbroker.core.crypto.MasterKeyCheck;
-import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.providers.ProviderRecord;
-import org.idbroker.core.providers.ProviderStore;
-import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.providers.InvalidConfigurationException;
 import org.idbroker.server.providers.ProviderConfigurator;
 import org.idbroker.server.providers.ProviderTypes;
@@ -87,12 +83,7 @@ final class ConfigureCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        URI normalizedUrl;
-        try {
-            normalizedUrl = BrokerConfig.normalizePublicUrl(publicUrl);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), 2);
-        }
+        URI normalizedUrl = CliException.publicUrl(publicUrl);
         Map<String, String> settings = new LinkedHashMap<>(other);
         put(settings, "enabled", enabled);
         put(settings, "displayName", displayName);
@@ -115,9 +106,7 @@ final class ConfigureCommand implements Callable<Integer> {
         ProviderTypes types = providers.load();
         byte[] masterKey = db.masterKey();
         try (DatabaseOptions.OpenDatabase open = db.open()) {
-            SecretCipher cipher = new SecretCipher(masterKey);
-            MasterKeyCheck.verify(open.database().jdbi(), cipher);
-            ProviderConfigurator configurator = new ProviderConfigurator(new ProviderStore(open.database().jdbi(), cipher),
+            ProviderConfigurator configurator = new ProviderConfigurator(open.providerStore(masterKey),
                     types);
             ProviderRecord saved;
             try {

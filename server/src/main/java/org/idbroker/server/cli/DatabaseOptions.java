@@ -3,10 +3,13 @@ package org.idbroker.server.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.idbroker.core.crypto.MasterKeyCheck;
 import org.idbroker.core.crypto.MasterKeys;
+import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.db.Database;
 import org.idbroker.core.db.DatabaseSettings;
 import org.idbroker.core.db.DevDatabase;
+import org.idbroker.core.providers.ProviderStore;
 import picocli.CommandLine.Option;
 
 /** Where the data is: an external PostgreSQL, or the embedded one of a data folder. Shared by every command. */
@@ -94,6 +97,14 @@ final class DatabaseOptions {
 
     /** A migrated database, and the embedded server this process started, if any. */
     record OpenDatabase(Database database, DevDatabase embedded) implements AutoCloseable {
+
+        /** The provider settings, their secrets sealed with {@code masterKey} once it is checked against the database. */
+        ProviderStore providerStore(byte[] masterKey) {
+            SecretCipher cipher = new SecretCipher(masterKey);
+            MasterKeyCheck.verify(database.jdbi(), cipher);
+            return new ProviderStore(database.jdbi(), cipher);
+        }
+
         @Override
         public void close() {
             database.close();

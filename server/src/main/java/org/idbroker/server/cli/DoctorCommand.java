@@ -4,11 +4,8 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.idbroker.core.crypto.MasterKeyCheck;
-import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.providers.ProviderRecord;
 import org.idbroker.core.providers.ProviderStore;
-import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.providers.BrokerSettings;
 import org.idbroker.server.providers.ProviderDoctor;
 import org.idbroker.server.providers.ProviderTypesLoader;
@@ -42,18 +39,11 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        URI normalizedUrl;
-        try {
-            normalizedUrl = BrokerConfig.normalizePublicUrl(publicUrl);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), 2);
-        }
+        URI normalizedUrl = CliException.publicUrl(publicUrl);
         byte[] masterKey = db.masterKey();
         PrintWriter out = spec.commandLine().getOut();
         try (DatabaseOptions.OpenDatabase open = db.open()) {
-            SecretCipher cipher = new SecretCipher(masterKey);
-            MasterKeyCheck.verify(open.database().jdbi(), cipher);
-            ProviderStore store = new ProviderStore(open.database().jdbi(), cipher);
+            ProviderStore store = open.providerStore(masterKey);
             ProviderDoctor doctor = new ProviderDoctor(ProviderTypesLoader.load(), normalizedUrl);
             List<ProviderRecord> records;
             if (provider != null) {

@@ -2,7 +2,6 @@ package org.idbroker.server.cli;
 
 import java.net.URI;
 import java.util.concurrent.Callable;
-import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.BrokerServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,11 +40,7 @@ final class StartCommand implements Callable<Integer> {
             throw new CliException("start needs --public-url (or IDBROKER_PUBLIC_URL), such as https://broker.example.com: "
                     + "the redirect URIs registered at your IdP are built from it", 2);
         }
-        try {
-            BrokerConfig.normalizePublicUrl(publicUrl);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), 2);
-        }
+        CliException.publicUrl(publicUrl);
         BrokerServer server = ServerLauncher.launch(db, http, providers, publicUrl, false);
         spec.commandLine().getOut().println("IdBroker is running at " + server.config().publicUrl() + " (listening on port " + server.port() + ")");
         spec.commandLine().getOut().flush();

@@ -7,10 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.idbroker.core.crypto.MasterKeyCheck;
-import org.idbroker.core.crypto.SecretCipher;
-import org.idbroker.core.providers.ProviderStore;
-import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.providers.ProviderTypesLoader;
 import org.idbroker.server.support.SupportBundle;
 import picocli.CommandLine.Command;
@@ -40,21 +36,14 @@ final class SupportBundleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        URI normalizedUrl;
-        try {
-            normalizedUrl = BrokerConfig.normalizePublicUrl(publicUrl);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage(), 2);
-        }
+        URI normalizedUrl = CliException.publicUrl(publicUrl);
         Path parent = output.toAbsolutePath().getParent();
         if (parent == null || !Files.isDirectory(parent)) {
             throw new CliException("the folder of --output does not exist: " + parent, 2);
         }
         byte[] masterKey = db.masterKey();
         try (DatabaseOptions.OpenDatabase open = db.open()) {
-            SecretCipher cipher = new SecretCipher(masterKey);
-            MasterKeyCheck.verify(open.database().jdbi(), cipher);
-            SupportBundle bundle = new SupportBundle(open.database().jdbi(), new ProviderStore(open.database().jdbi(), cipher),
+            SupportBundle bundle = new SupportBundle(open.database().jdbi(), open.providerStore(masterKey),
                     ProviderTypesLoader.load(), normalizedUrl, new Version().getVersion()[0]);
             List<String> entries;
             try {

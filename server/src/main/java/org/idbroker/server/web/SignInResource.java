@@ -159,8 +159,8 @@ public final class SignInResource {
             }
             return testSignIn.finish(tested.get(), callback, transaction, headers);
         }
-        Optional<IdentityProvider> provider = providers.find(providerId).filter(ConfiguredProvider::enabled)
-                .flatMap(ConfiguredProvider::usable);
+        Optional<ConfiguredProvider> configured = providers.find(providerId).filter(ConfiguredProvider::enabled);
+        Optional<IdentityProvider> provider = configured.flatMap(ConfiguredProvider::usable);
         if (provider.isEmpty()) {
             return refuse(providerId, 404, SignInRefusal.PROVIDER_UNKNOWN.code(), SignInRefusal.PROVIDER_UNKNOWN.message(), headers);
         }
@@ -175,8 +175,7 @@ public final class SignInResource {
             };
             return refuse(providerId, status, e.reason().code(), e.getMessage(), headers);
         }
-        ConfiguredProvider configured = providers.find(providerId).orElseThrow();
-        SignInDecision decision = matcher.signIn(configured.policy(), identity);
+        SignInDecision decision = matcher.signIn(configured.get().policy(), identity);
         if (!decision.accepted()) {
             LOG.warn("Sign-in through {} refused: {} (issuer {}, subject {})", providerId, decision.refusal().code(),
                     identity.issuer(), identity.subject());
