@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.idbroker.server.web.ApiError;
+import org.idbroker.server.web.BodyLimit;
 
 /**
  * Cross-site request forgery defence: a request that may change something (POST, PUT, PATCH,
@@ -47,6 +48,9 @@ public final class CsrfFilter implements ContainerRequestFilter {
         String header = request.getHeaderString(HEADER);
         if (header != null && !header.isBlank()) {
             return;
+        }
+        if (request.getLength() <= BodyLimit.MAX_JSON_BYTES * 16L) {
+            BodyLimit.drain(request.getEntityStream());
         }
         request.abortWith(Response.status(403).type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(new ApiError("csrf", "A request that changes something must carry the header " + HEADER

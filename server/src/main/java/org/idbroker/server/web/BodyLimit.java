@@ -37,7 +37,11 @@ public final class BodyLimit implements ContainerRequestFilter, ReaderIntercepto
         }
     }
 
-    private static void drain(InputStream body) {
+    /**
+     * Reads and drops a body the answer does not need (up to 1 MiB), so the client, still sending it or about
+     * to reuse the connection, reads the answer instead of a reset connection.
+     */
+    public static void drain(InputStream body) {
         try {
             byte[] buffer = new byte[8192];
             long total = 0;
