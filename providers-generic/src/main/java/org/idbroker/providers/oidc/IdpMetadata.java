@@ -11,9 +11,7 @@ import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
-import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
-import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +32,7 @@ final class IdpMetadata {
 
     private final OidcConfig config;
     private final OIDCProviderMetadata metadata;
-    private final Map<JWSAlgorithm, IDTokenValidator> idTokenValidators = new ConcurrentHashMap<>();
+    private final Map<JWSAlgorithm, JWSKeySelector<SecurityContext>> idTokenKeySelectors = new ConcurrentHashMap<>();
     private volatile JWKSource<SecurityContext> jwkSource;
 
     IdpMetadata(OidcConfig config, OIDCProviderMetadata metadata) {
@@ -56,14 +54,14 @@ final class IdpMetadata {
         return algs == null || algs.isEmpty() ? List.of(JWSAlgorithm.RS256) : algs;
     }
 
-    /** A Nimbus ID token validator for tokens signed with {@code alg}, after checking the algorithm is acceptable. */
-    IDTokenValidator idTokenValidator(JWSAlgorithm alg) throws SignInRejectedException {
-        JWSKeySelector<SecurityContext> selector = keySelector(alg, "ID token");
-        return idTokenValidators.computeIfAbsent(alg, a -> {
-            IDTokenValidator validator = new IDTokenValidator(metadata.getIssuer(), new ClientID(config.clientId()), selector, null);
-            validator.setMaxClockSkew((int) config.clockSkew().toSeconds());
-            return validator;
-        });
+    /** The key selector for ID tokens signed with {@code alg}, built once per algorithm that passes {@link #keySelector}. */
+    JWSKeySelector<SecurityContext> idTokenKeySelector(JWSAlgorithm alg) throws SignInRejectedException {
+        JWSKeySelector<SecurityContext> selector = alg == null ? null : idTokenKeySelectors.get(alg);
+        if (selector == null) {
+            selector = keySelector(alg, "ID token");
+            idTokenKeySelectors.putIfAbsent(alg, selector);
+        }
+        return selector;
     }
 
     /** The key selector for a token signed with {@code alg}; refuses {@code none} and unannounced algorithms. */
