@@ -19,6 +19,7 @@ import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.crypto.Tokens;
 import org.idbroker.core.users.User;
 import org.idbroker.core.users.Users;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -66,17 +67,22 @@ public final class Sessions {
      * only its hash is stored.
      */
     public String create(UUID userId, String providerId, UUID externalIdentityId, String idpSessionId, String idToken) {
+        return jdbi.withHandle(h -> create(h, userId, providerId, externalIdentityId, idpSessionId, idToken));
+    }
+
+    /** {@link #create(UUID, String, UUID, String, String)} in the caller's transaction. */
+    public String create(Handle h, UUID userId, String providerId, UUID externalIdentityId, String idpSessionId, String idToken) {
         String token = Tokens.random();
         byte[] hash = Tokens.hash(token);
         byte[] sealedIdToken = idToken == null ? null
                 : cipher.encrypt(idToken.getBytes(StandardCharsets.UTF_8), context(hash));
         Instant expires = clock.instant().plus(lifetimes.absolute());
-        jdbi.useHandle(h -> h.createUpdate("""
+        h.createUpdate("""
                 insert into sessions (token_hash, user_id, provider_id, external_identity_id, idp_session_id, id_token, expires_at)
                 values (:hash, :user, :provider, :identity, :sid, :idToken, :expires)""")
                 .bind("hash", hash).bind("user", userId).bind("provider", providerId)
                 .bind("identity", externalIdentityId).bind("sid", idpSessionId).bind("idToken", sealedIdToken)
-                .bind("expires", OffsetDateTime.ofInstant(expires, ZoneOffset.UTC)).execute());
+                .bind("expires", OffsetDateTime.ofInstant(expires, ZoneOffset.UTC)).execute();
         return token;
     }
 
@@ -131,8 +137,15 @@ public final class Sessions {
         if (token == null || token.isEmpty()) {
             return false;
         }
-        return jdbi.withHandle(h -> h.createUpdate("delete from sessions where token_hash = :hash")
-                .bind("hash", Tokens.hash(token)).execute()) > 0;
+        return jdbi.withHandle(h -> delete(h, token));
+    }
+
+    /** {@link #delete(String)} in the caller's transaction. */
+    public boolean delete(Handle h, String token) {
+        if (token == null || token.isEmpty()) {
+            return false;
+        }
+        return h.createUpdate("delete from sessions where token_hash = :hash").bind("hash", Tokens.hash(token)).execute() > 0;
     }
 
     /** Ends one session of a user; returns whether it existed. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import org.idbroker.core.events.Events;
 import org.idbroker.core.users.User;
 import org.idbroker.core.users.Users;
@@ -38,13 +39,23 @@ public final class IdentityMatcher {
 
     /** Matches, links or creates, and records the sign-in. */
     public SignInDecision signIn(ProviderPolicy policy, AuthenticatedIdentity identity) {
+        return signIn(policy, identity, (h, accepted) -> { });
+    }
+
+    /**
+     * Matches, links or creates, records the sign-in and, when it is accepted, runs {@code whenAccepted}
+     * in the same transaction (the broker starts the session there: one commit per sign-in).
+     */
+    public SignInDecision signIn(ProviderPolicy policy, AuthenticatedIdentity identity,
+            BiConsumer<Handle, SignInDecision> whenAccepted) {
         requireNonNull(policy, "policy is null");
         requireNonNull(identity, "identity is null");
+        requireNonNull(whenAccepted, "whenAccepted is null");
         try {
-            return jdbi.inTransaction(h -> decideAndRecord(h, policy, identity));
+            return jdbi.inTransaction(h -> decideAndRecord(h, policy, identity, whenAccepted));
         } catch (UnableToExecuteStatementException e) {
             // the same person signed in twice at once and the other attempt linked first: look again
-            return jdbi.inTransaction(h -> decideAndRecord(h, policy, identity));
+            return jdbi.inTransaction(h -> decideAndRecord(h, policy, identity, whenAccepted));
         }
     }
 
@@ -60,7 +71,8 @@ public final class IdentityMatcher {
         });
     }
 
-    private static SignInDecision decideAndRecord(Handle h, ProviderPolicy policy, AuthenticatedIdentity identity) {
+    private static SignInDecision decideAndRecord(Handle h, ProviderPolicy policy, AuthenticatedIdentity identity,
+            BiConsumer<Handle, SignInDecision> whenAccepted) {
         SignInDecision decision = decide(h, policy, identity);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("issuer", identity.issuer());
@@ -72,6 +84,7 @@ public final class IdentityMatcher {
             details.put("matchedBy", decision.rule().code());
             details.put("groups", identity.groups());
             Events.record(h, Events.SIGN_IN, Events.SUCCESS, null, null, decision.user().id(), policy.providerId(), details);
+            whenAccepted.accept(h, decision);
         } else {
             // every refusal is decided before anything is written, so there is nothing to undo
             Events.record(h, Events.SIGN_IN, Events.FAILURE, decision.refusal().code(), decision.refusal().message(),

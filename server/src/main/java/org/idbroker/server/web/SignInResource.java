@@ -175,19 +175,22 @@ public final class SignInResource {
             };
             return refuse(providerId, status, e.reason().code(), e.getMessage(), headers);
         }
-        SignInDecision decision = matcher.signIn(configured.get().policy(), identity);
+        Optional<String> previousSession = Authenticator.sessionToken(headers);
+        String[] token = new String[1];
+        SignInDecision decision = matcher.signIn(configured.get().policy(), identity, (h, accepted) -> {
+            // a new token at every sign-in: a session cookie planted before sign-in is never promoted
+            previousSession.ifPresent(previous -> sessions.delete(h, previous));
+            token[0] = sessions.create(h, accepted.user().id(), providerId, accepted.externalIdentityId(),
+                    identity.idpSessionId(), identity.idToken());
+        });
         if (!decision.accepted()) {
             LOG.warn("Sign-in through {} refused: {} (issuer {}, subject {})", providerId, decision.refusal().code(),
                     identity.issuer(), identity.subject());
             return HtmlPages.signInRefused(403, decision.refusal().code(), decision.refusal().message(), headers);
         }
-        // a new token at every sign-in: a session cookie planted before sign-in is never promoted
-        Authenticator.sessionToken(headers).ifPresent(sessions::delete);
-        String token = sessions.create(decision.user().id(), providerId, decision.externalIdentityId(),
-                identity.idpSessionId(), identity.idToken());
         LOG.info("User {} signed in through {} (matched by {})", decision.user().username(), providerId, decision.rule().code());
         return Response.seeOther(URI.create(config.publicUrl() + transaction.redirectAfter()))
-                .cookie(Cookies.session(token, config.secureCookies(), sessions.lifetimes().absolute()))
+                .cookie(Cookies.session(token[0], config.secureCookies(), sessions.lifetimes().absolute()))
                 .header("Cache-Control", "no-store").build();
     }
 
