@@ -80,6 +80,9 @@ class SignInTest {
         assertThat(again.get("externalGroups")).extracting(JsonNode::asText).containsExactly("developers");
         assertThat(broker.count("select count(*) from users")).isEqualTo(1);
         assertThat(broker.count("select count(*) from external_identities")).isEqualTo(1);
+        // the identity remembers this sign-in and the email the IdP gave this time
+        assertThat(broker.strings("select email from external_identities")).containsExactly("alice.new@example.com");
+        assertThat(broker.count("select count(*) from external_identities where last_sign_in > created")).isEqualTo(1);
     }
 
     @Test
@@ -164,14 +167,17 @@ class SignInTest {
         idp.nextSignIn("sub-alice", alice(true));
         browser.signIn(broker, "GenericOidc");
         broker.jdbi().useHandle(h -> h.execute("update users set active = false"));
+        List<String> before = broker.strings("select email || ' ' || last_sign_in from external_identities");
 
         TestingBrowser again = new TestingBrowser();
-        idp.nextSignIn("sub-alice", alice(true));
+        idp.nextSignIn("sub-alice", Map.of("preferred_username", "alice", "email", "alice.other@example.com", "email_verified", true));
         HttpResponse<String> landing = last(again.signIn(broker, "GenericOidc"));
 
         assertThat(landing.statusCode()).isEqualTo(403);
         assertThat(landing.body()).contains("user_inactive");
         assertThat(again.cookie("idb_session")).isEmpty();
+        // a refused sign-in changes nothing stored about the identity
+        assertThat(broker.strings("select email || ' ' || last_sign_in from external_identities")).isEqualTo(before);
         assertThat(browser.getJson(broker.uri("/api/users/me")).statusCode()).isEqualTo(401);
     }
 

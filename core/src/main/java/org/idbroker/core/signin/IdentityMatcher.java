@@ -95,11 +95,17 @@ public final class IdentityMatcher {
 
     private static SignInDecision decide(Handle h, ProviderPolicy policy, AuthenticatedIdentity identity) {
         List<String> groups = List.copyOf(new LinkedHashSet<>(identity.groups()));
+        // the linked user, and (only when active) the identity's last sign-in and email brought up to date: one round trip
         Optional<Linked> linked = h.createQuery("""
-                select ei.id as identity_id, u.id, u.username, u.display_name, u.email, u.active, u.external_groups, u.created
-                from external_identities ei join users u on u.id = ei.user_id
-                where ei.issuer = :issuer and ei.subject = :subject""")
-                .bind("issuer", identity.issuer()).bind("subject", identity.subject())
+                with linked as (
+                    select ei.id as identity_id, u.id, u.username, u.display_name, u.email, u.active, u.external_groups, u.created
+                    from external_identities ei join users u on u.id = ei.user_id
+                    where ei.issuer = :issuer and ei.subject = :subject),
+                touched as (
+                    update external_identities set last_sign_in = now(), email = coalesce(:email, email)
+                    where id = (select identity_id from linked where active))
+                select * from linked""")
+                .bind("issuer", identity.issuer()).bind("subject", identity.subject()).bind("email", identity.email())
                 .map((rs, ctx) -> new Linked(rs.getObject("identity_id", UUID.class), Users.USER.map(rs, ctx)))
                 .findOne();
         if (linked.isPresent()) {
@@ -107,7 +113,6 @@ public final class IdentityMatcher {
             if (!user.active()) {
                 return SignInDecision.refused(SignInRefusal.USER_INACTIVE);
             }
-            touchIdentity(h, linked.get().identityId(), identity.email());
             return new SignInDecision(replaceGroups(h, user, groups), MatchRule.EXTERNAL_IDENTIFIER, linked.get().identityId(), null);
         }
         if (identity.email() != null && !identity.email().isBlank()) {
@@ -144,11 +149,6 @@ public final class IdentityMatcher {
                 .bind("user", userId).bind("provider", providerId).bind("issuer", identity.issuer())
                 .bind("subject", identity.subject()).bind("email", identity.email())
                 .mapTo(UUID.class).one();
-    }
-
-    private static void touchIdentity(Handle h, UUID identityId, String email) {
-        h.createUpdate("update external_identities set last_sign_in = now(), email = coalesce(:email, email) where id = :id")
-                .bind("email", email).bind("id", identityId).execute();
     }
 
     private static User replaceGroups(Handle h, User user, List<String> groups) {
