@@ -15,7 +15,16 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The common pool's parallelism when the operator has not chosen one. */
+    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     public static void main(String[] args) {
+        // On one or two cores the common pool gets parallelism 1, and CompletableFuture then starts a new thread for
+        // every asynchronous step; the JDK HTTP client takes one such step per request to an IdP (measured: one thread
+        // started and ended per sign-in). Set before anything touches the pool.
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+            System.setProperty(COMMON_POOL_PARALLELISM, "2");
+        }
         int code = run(args);
         if (code != 0 || !isServer(args)) {
             System.exit(code);
