@@ -22,9 +22,8 @@ import org.idbroker.core.events.Events;
 import org.idbroker.core.sessions.Session;
 import org.idbroker.core.sessions.Sessions;
 import org.idbroker.core.teams.Membership;
-import org.idbroker.core.teams.Memberships;
 import org.idbroker.core.teams.TeamRef;
-import org.idbroker.core.users.Users;
+import org.idbroker.core.users.User;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.auth.Authenticator;
 import org.idbroker.server.auth.Cookies;
@@ -46,19 +45,15 @@ public final class MeResource {
     private static final Logger LOG = LoggerFactory.getLogger(MeResource.class);
 
     private final Authenticator authenticator;
-    private final Users users;
-    private final Memberships memberships;
     private final Sessions sessions;
     private final Events events;
     private final BrokerConfig config;
     private final ProviderRegistry providers;
 
     @Inject
-    public MeResource(Authenticator authenticator, Users users, Memberships memberships, Sessions sessions, Events events,
+    public MeResource(Authenticator authenticator, Sessions sessions, Events events,
             BrokerConfig config, ProviderRegistry providers) {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
-        this.users = requireNonNull(users, "users is null");
-        this.memberships = requireNonNull(memberships, "memberships is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.events = requireNonNull(events, "events is null");
         this.config = requireNonNull(config, "config is null");
@@ -68,13 +63,13 @@ public final class MeResource {
     @GET
     @Path("/me")
     public Me me(@Context HttpHeaders headers) {
-        Principal principal = authenticator.require(headers);
-        Membership membership = memberships.of(principal.user().id());
-        List<IdentityView> identities = users.identities(principal.user().id()).stream()
+        Principal principal = authenticator.authenticate(headers, true).orElseThrow(ApiException::unauthorized);
+        User user = principal.user();
+        Membership membership = principal.membership();
+        List<IdentityView> identities = principal.identities().stream()
                 .map(i -> new IdentityView(i.providerId(), i.issuer(), i.subject(), i.email())).toList();
-        return new Me(principal.user().id(), principal.user().username(), principal.user().displayName(),
-                principal.user().email(), identities, principal.user().externalGroups(), membership.teams(),
-                membership.permissions());
+        return new Me(user.id(), user.username(), user.displayName(), user.email(), identities, user.externalGroups(),
+                membership.teams(), membership.permissions());
     }
 
     /**
