@@ -104,12 +104,10 @@ public final class ApiKeys {
         byte[] hash = Tokens.hash(secret);
         String sql = withIdentities ? AUTHENTICATE_WITH_IDENTITIES : AUTHENTICATE;
         return jdbi.withHandle(h -> {
-            Optional<Authenticated> found = h.createQuery(sql).bind(0, hash)
-                    .map((rs, ctx) -> {
-                        ApiKey key = map(rs, ctx);
-                        return new Authenticated(key, CallerQuery.map(rs, key.userId(), withIdentities));
-                    })
-                    .findOne();
+            Optional<Authenticated> found = CallerQuery.first(h, sql, rs -> {
+                ApiKey key = map(rs, null);
+                return new Authenticated(key, CallerQuery.map(rs, key.userId(), withIdentities));
+            }, (Object) hash);
             Instant now = clock.instant();
             found.map(Authenticated::key).filter(k -> k.lastUsed() == null || k.lastUsed().plus(TOUCH_INTERVAL).isBefore(now))
                     .ifPresent(k -> h.createUpdate("update api_keys set last_used = now() where id = :id")
@@ -129,7 +127,7 @@ public final class ApiKeys {
 
     private static String authenticateSql(boolean withIdentities) {
         return "select k.id, k.user_id, k.name, k.prefix, k.created, k.last_used, " + CallerQuery.columns(withIdentities)
-                + " from api_keys k join users u on u.id = k.user_id" + CallerQuery.joins(withIdentities)
+                + " from api_keys k join users u on u.id = k.user_id" + CallerQuery.joins()
                 + " where k.key_hash = ? and u.active";
     }
 

@@ -105,16 +105,12 @@ public final class Sessions {
         SessionLifetimes current = lifetimes;
         String sql = withIdentities ? FIND_WITH_IDENTITIES : FIND;
         return jdbi.withHandle(h -> {
-            Optional<SignedIn> found = h.createQuery(sql)
-                    .bind(0, hash)
-                    .bind(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-                    .bind(2, OffsetDateTime.ofInstant(now.minus(current.absolute()), ZoneOffset.UTC))
-                    .bind(3, OffsetDateTime.ofInstant(now.minus(current.idle()), ZoneOffset.UTC))
-                    .map((rs, ctx) -> {
-                        Session session = map(rs, ctx);
-                        return new SignedIn(session, CallerQuery.map(rs, session.userId(), withIdentities));
-                    })
-                    .findOne();
+            Optional<SignedIn> found = CallerQuery.first(h, sql, rs -> {
+                Session session = map(rs, null);
+                return new SignedIn(session, CallerQuery.map(rs, session.userId(), withIdentities));
+            }, hash, OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
+                    OffsetDateTime.ofInstant(now.minus(current.absolute()), ZoneOffset.UTC),
+                    OffsetDateTime.ofInstant(now.minus(current.idle()), ZoneOffset.UTC));
             found.map(SignedIn::session).filter(s -> s.lastSeen().plus(TOUCH_INTERVAL).isBefore(now)).ifPresent(s ->
                     h.createUpdate("update sessions set last_seen = now() where id = :id").bind("id", s.id()).execute());
             return found;
@@ -201,7 +197,7 @@ public final class Sessions {
 
     private static String findSql(boolean withIdentities) {
         return "select " + COLUMNS + ", " + CallerQuery.columns(withIdentities)
-                + " from sessions s join users u on u.id = s.user_id" + CallerQuery.joins(withIdentities)
+                + " from sessions s join users u on u.id = s.user_id" + CallerQuery.joins()
                 + " where s.token_hash = ? and u.active and s.expires_at > ? and s.created > ? and s.last_seen > ?";
     }
 

@@ -1,14 +1,21 @@
 package org.idbroker.core.users;
 
-import java.sql.Array;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
 import org.idbroker.core.teams.Membership;
 import org.idbroker.core.teams.TeamRef;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * The SQL that reads a caller (user, teams, permissions, optionally external identities) in the
@@ -23,8 +30,10 @@ public final class CallerQuery {
     private static final String USER_COLUMNS = "u.username as u_username, u.display_name as u_display_name, "
             + "u.email as u_email, u.active as u_active, u.external_groups as u_external_groups, u.created as u_created, "
             + "m.team_ids as m_team_ids, m.team_names as m_team_names, p.permissions as m_permissions";
-    private static final String IDENTITY_COLUMNS =
-            ", i.providers as i_providers, i.issuers as i_issuers, i.subjects as i_subjects, i.emails as i_emails";
+    /** The identities as one JSON array of [provider, issuer, subject, email] arrays: one sort instead of four. */
+    private static final String IDENTITY_COLUMNS = """
+            , (select json_agg(json_build_array(x.provider_id, x.issuer, x.subject, x.email) order by x.created, x.id)
+               from external_identities x where x.user_id = u.id) as i_identities""";
     private static final String MEMBERSHIP_JOINS = """
              cross join lateral (
                 select coalesce(array_agg(t.id order by lower(t.name)), '{}') as team_ids,
@@ -39,18 +48,11 @@ public final class CallerQuery {
                     where lower(g.group_id) = any (select lower(x) from unnest(u.external_groups) as x))
             ) m
             cross join lateral (
-                select coalesce(array_agg(distinct perm), '{}') as permissions
+                select coalesce(array_agg(perm), '{}') as permissions
                 from team_roles tr join roles r on r.id = tr.role_id cross join unnest(r.permissions) as perm
                 where tr.team_id = any (m.team_ids)
             ) p""";
-    private static final String IDENTITY_JOINS = """
-             cross join lateral (
-                select coalesce(array_agg(x.provider_id order by x.created, x.id), '{}') as providers,
-                       coalesce(array_agg(x.issuer order by x.created, x.id), '{}') as issuers,
-                       coalesce(array_agg(x.subject order by x.created, x.id), '{}') as subjects,
-                       coalesce(array_agg(x.email order by x.created, x.id), '{}') as emails
-                from external_identities x where x.user_id = u.id
-            ) i""";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private CallerQuery() {
     }
@@ -61,8 +63,8 @@ public final class CallerQuery {
     }
 
     /** The lateral joins to add after {@code users u} in the {@code from} clause. */
-    public static String joins(boolean withIdentities) {
-        return withIdentities ? MEMBERSHIP_JOINS + IDENTITY_JOINS : MEMBERSHIP_JOINS;
+    public static String joins() {
+        return MEMBERSHIP_JOINS;
     }
 
     /** The caller in the current row. */
@@ -75,22 +77,48 @@ public final class CallerQuery {
         for (int n = 0; n < teamIds.length; n++) {
             teams.add(new TeamRef(teamIds[n], teamNames[n]));
         }
-        Membership membership = new Membership(teams, Set.of((String[]) rs.getArray("m_permissions").getArray()));
-        List<Caller.LinkedIdentity> identities = null;
-        if (withIdentities) {
-            String[] providers = strings(rs.getArray("i_providers"));
-            String[] issuers = strings(rs.getArray("i_issuers"));
-            String[] subjects = strings(rs.getArray("i_subjects"));
-            String[] emails = strings(rs.getArray("i_emails"));
-            identities = new ArrayList<>(providers.length);
-            for (int n = 0; n < providers.length; n++) {
-                identities.add(new Caller.LinkedIdentity(providers[n], issuers[n], subjects[n], emails[n]));
-            }
-        }
-        return new Caller(user, membership, identities);
+        // a permission granted by two teams comes twice
+        Membership membership = new Membership(teams, new HashSet<>(Arrays.asList((String[]) rs.getArray("m_permissions").getArray())));
+        return new Caller(user, membership, withIdentities ? identities(rs.getString("i_identities")) : null);
     }
 
-    private static String[] strings(Array array) throws SQLException {
-        return (String[]) array.getArray();
+    private static List<Caller.LinkedIdentity> identities(String json) throws SQLException {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            JsonNode rows = JSON.readTree(json);
+            List<Caller.LinkedIdentity> identities = new ArrayList<>(rows.size());
+            for (JsonNode row : rows) {
+                identities.add(new Caller.LinkedIdentity(row.get(0).textValue(), row.get(1).textValue(),
+                        row.get(2).textValue(), row.get(3).textValue()));
+            }
+            return identities;
+        } catch (JsonProcessingException e) {
+            throw new SQLException("unreadable external identities: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Reads a row in the form a {@link ResultSet} gives it. */
+    @FunctionalInterface
+    public interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Runs a query on the handle's connection with plain JDBC (no Jdbi statement, binding or mapping
+     * machinery: this runs at every authenticated request) and reads its first row.
+     */
+    public static <T> Optional<T> first(Handle handle, String sql, Row<T> row, Object... parameters) {
+        try (PreparedStatement statement = handle.getConnection().prepareStatement(sql)) {
+            for (int n = 0; n < parameters.length; n++) {
+                statement.setObject(n + 1, parameters[n]);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        }
     }
 }

@@ -41,16 +41,23 @@ public final class Authenticator {
      * external identities: one statement on one connection.
      */
     public Optional<Principal> authenticate(HttpHeaders headers, boolean withIdentities) {
-        String apiKey = headers.getHeaderString(API_KEY_HEADER);
+        Cookie cookie = headers.getCookies().get(Cookies.SESSION);
+        return authenticate(headers.getHeaderString(API_KEY_HEADER), cookie == null ? null : cookie.getValue(), withIdentities);
+    }
+
+    /**
+     * The same from the values of the {@code X-Api-Key} header and the session cookie, each {@code null}
+     * when absent: for resources that take them as parameters.
+     */
+    public Optional<Principal> authenticate(String apiKey, String sessionToken, boolean withIdentities) {
         if (apiKey != null) {
             return apiKeys.authenticate(apiKey.strip(), withIdentities)
                     .map(k -> new Principal(k.caller(), null, k.key().id()));
         }
-        Optional<String> token = sessionToken(headers);
-        if (token.isEmpty()) {
+        if (sessionToken == null || sessionToken.isEmpty()) {
             return Optional.empty();
         }
-        return sessions.findWithUser(token.get(), withIdentities)
+        return sessions.findWithUser(sessionToken, withIdentities)
                 .map(found -> new Principal(found.caller(), found.session().id(), null));
     }
 
