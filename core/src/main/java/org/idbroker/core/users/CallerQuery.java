@@ -71,6 +71,12 @@ public final class CallerQuery {
     public static Caller map(ResultSet rs, UUID userId, boolean withIdentities) throws SQLException {
         User user = new User(userId, rs.getString("u_username"), rs.getString("u_display_name"), rs.getString("u_email"),
                 rs.getBoolean("u_active"), Users.strings(rs.getArray("u_external_groups")), Users.instant(rs, "u_created"));
+        Membership membership = membership(rs);
+        return new Caller(user, membership, withIdentities ? identities(rs.getString("i_identities")) : null);
+    }
+
+    /** The teams and permissions in the current row (the columns {@code m_team_ids}, {@code m_team_names}, {@code m_permissions}). */
+    public static Membership membership(ResultSet rs) throws SQLException {
         UUID[] teamIds = (UUID[]) rs.getArray("m_team_ids").getArray();
         String[] teamNames = (String[]) rs.getArray("m_team_names").getArray();
         List<TeamRef> teams = new ArrayList<>(teamIds.length);
@@ -78,8 +84,7 @@ public final class CallerQuery {
             teams.add(new TeamRef(teamIds[n], teamNames[n]));
         }
         // a permission granted by two teams comes twice
-        Membership membership = new Membership(teams, new HashSet<>(Arrays.asList((String[]) rs.getArray("m_permissions").getArray())));
-        return new Caller(user, membership, withIdentities ? identities(rs.getString("i_identities")) : null);
+        return new Membership(teams, new HashSet<>(Arrays.asList((String[]) rs.getArray("m_permissions").getArray())));
     }
 
     private static List<Caller.LinkedIdentity> identities(String json) throws SQLException {
