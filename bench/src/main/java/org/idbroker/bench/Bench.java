@@ -125,6 +125,16 @@ public final class Bench {
 
         insertBulkUsers(1, 1_000);
         loaded = true;
+        if ("me".equals(System.getProperty("bench.phases"))) {
+            // -Dbench.phases=me (BENCH_PHASES=me): only the authenticated-request phases, warmed on themselves
+            List<String> meSessions = sessions(64);
+            List<String> meKeys = apiKeys(meSessions.subList(0, 16));
+            meLoop("warm-up GET /api/users/me (not counted)", THREADS, WARM_UP_SECONDS, meSessions, false);
+            meLoop("warm-up GET /api/users/me, API key (not counted)", THREADS, Math.max(3, WARM_UP_SECONDS / 3), meKeys, true);
+            meLoop("GET /api/users/me, session cookie", THREADS, SECONDS, meSessions, false);
+            meLoop("GET /api/users/me, API key", THREADS, SECONDS, meKeys, true);
+            return;
+        }
         closedLoop("warm-up (returning and new users, not counted)", THREADS, WARM_UP_SECONDS, i -> i % 4 == 0 ? "warm-" + newUsers.incrementAndGet() : bulk(1_000), 1);
         Result returning = closedLoop("closed-loop, returning users (1k in db)", THREADS, SECONDS, i -> bulk(1_000), 1);
         Result fresh = closedLoop("closed-loop, new users", THREADS, SECONDS, i -> "new-" + newUsers.incrementAndGet(), 1);

@@ -16,6 +16,8 @@ import org.idbroker.core.admin.ChangeRefusedException;
 import org.idbroker.core.admin.Inputs;
 import org.idbroker.core.crypto.Tokens;
 import org.idbroker.core.events.Events;
+import org.idbroker.core.users.Caller;
+import org.idbroker.core.users.CallerQuery;
 import org.idbroker.core.users.Users;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -33,6 +35,8 @@ public final class ApiKeys {
     private static final int SHOWN_PREFIX_LENGTH = PREFIX.length() + 8;
     private static final int MAX_KEY_LENGTH = 128;
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
+    private static final String AUTHENTICATE = authenticateSql(false);
+    private static final String AUTHENTICATE_WITH_IDENTITIES = authenticateSql(true);
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -87,20 +91,44 @@ public final class ApiKeys {
         });
     }
 
-    /** The key with this value, when it exists and its user is active. */
-    public Optional<ApiKey> authenticate(String secret) {
+    /**
+     * The key with this value and who it acts as (user, teams, permissions and, when
+     * {@code withIdentities}, external identities), when the key exists and its user is active: one
+     * statement on one connection, read at every call so a revoked key or a disabled user is refused at
+     * the next request on every node. The last use is written on the same connection when over a minute old.
+     */
+    public Optional<Authenticated> authenticate(String secret, boolean withIdentities) {
         if (secret == null || !secret.startsWith(PREFIX) || secret.length() > MAX_KEY_LENGTH) {
             return Optional.empty();
         }
-        Optional<ApiKey> key = jdbi.withHandle(h -> h.createQuery("""
-                select k.id, k.user_id, k.name, k.prefix, k.created, k.last_used
-                from api_keys k join users u on u.id = k.user_id where k.key_hash = :hash and u.active""")
-                .bind("hash", Tokens.hash(secret)).map(ApiKeys::map).findOne());
-        Instant now = clock.instant();
-        key.filter(k -> k.lastUsed() == null || k.lastUsed().plus(TOUCH_INTERVAL).isBefore(now)).ifPresent(k ->
-                jdbi.useHandle(h -> h.createUpdate("update api_keys set last_used = now() where id = :id")
-                        .bind("id", k.id()).execute()));
-        return key;
+        byte[] hash = Tokens.hash(secret);
+        String sql = withIdentities ? AUTHENTICATE_WITH_IDENTITIES : AUTHENTICATE;
+        return jdbi.withHandle(h -> {
+            Optional<Authenticated> found = CallerQuery.first(h, sql, rs -> {
+                ApiKey key = map(rs, null);
+                return new Authenticated(key, CallerQuery.map(rs, key.userId(), withIdentities));
+            }, (Object) hash);
+            Instant now = clock.instant();
+            found.map(Authenticated::key).filter(k -> k.lastUsed() == null || k.lastUsed().plus(TOUCH_INTERVAL).isBefore(now))
+                    .ifPresent(k -> h.createUpdate("update api_keys set last_used = now() where id = :id")
+                            .bind("id", k.id()).execute());
+            return found;
+        });
+    }
+
+    /** The key with this value, when it exists and its user is active. */
+    public Optional<ApiKey> authenticate(String secret) {
+        return authenticate(secret, false).map(Authenticated::key);
+    }
+
+    /** An API key that was presented and is valid, and who it acts as. */
+    public record Authenticated(ApiKey key, Caller caller) {
+    }
+
+    private static String authenticateSql(boolean withIdentities) {
+        return "select k.id, k.user_id, k.name, k.prefix, k.created, k.last_used, " + CallerQuery.columns(withIdentities)
+                + " from api_keys k join users u on u.id = k.user_id" + CallerQuery.joins()
+                + " where k.key_hash = ? and u.active";
     }
 
     private static ApiKey map(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.crypto.Tokens;
+import org.idbroker.core.users.Caller;
+import org.idbroker.core.users.CallerQuery;
 import org.idbroker.core.users.User;
 import org.idbroker.core.users.Users;
 import org.jdbi.v3.core.Handle;
@@ -33,14 +35,14 @@ public final class Sessions {
     private static final Duration TOUCH_INTERVAL = Duration.ofMinutes(1);
     private static final String COLUMNS = "s.id, s.user_id, s.provider_id, s.external_identity_id, s.idp_session_id, "
             + "s.created, s.last_seen, s.expires_at";
-    private static final String USER_COLUMNS = "u.username as u_username, u.display_name as u_display_name, "
-            + "u.email as u_email, u.active as u_active, u.external_groups as u_external_groups, u.created as u_created";
     /**
      * A session is live until its stored expiry, until the current absolute lifetime has passed
      * since sign-in (so a shortened lifetime applies to existing sessions at once), and while it
      * has been used within the idle lifetime.
      */
     private static final String LIVE = "s.expires_at > :now and s.created > :absoluteLimit and s.last_seen > :idleLimit";
+    private static final String FIND = findSql(false);
+    private static final String FIND_WITH_IDENTITIES = findSql(true);
 
     private final Jdbi jdbi;
     private final SecretCipher cipher;
@@ -90,38 +92,47 @@ public final class Sessions {
      * The live session for a token: not expired, not idle too long, and its user active.
      */
     public Optional<Session> find(String token) {
-        return findWithUser(token).map(SignedIn::session);
+        return findWithUser(token, false).map(SignedIn::session);
     }
 
     /**
-     * The live session for a token together with its user, in one query: what every authenticated
-     * request needs.
+     * The live session for a token together with its user, the user's teams and permissions and, when
+     * {@code withIdentities}, the user's external identities: what an authenticated request needs, in
+     * one statement on one connection. Read at every call, never cached, so an ended session, a
+     * disabled user or a changed team takes effect at the next request on every node. When the
+     * last-seen time is over a minute old it is written on the same connection.
      */
-    public Optional<SignedIn> findWithUser(String token) {
+    public Optional<SignedIn> findWithUser(String token, boolean withIdentities) {
         if (token == null || token.isEmpty() || token.length() > 128) {
             return Optional.empty();
         }
         byte[] hash = Tokens.hash(token);
         Instant now = clock.instant();
         SessionLifetimes current = lifetimes;
-        Optional<SignedIn> found = jdbi.withHandle(h -> h.createQuery("select " + COLUMNS + ", " + USER_COLUMNS
-                + " from sessions s join users u on u.id = s.user_id"
-                + " where s.token_hash = :hash and u.active and " + LIVE)
-                .bind("hash", hash)
-                .bindMap(liveBindings(now, current))
-                .map((rs, ctx) -> new SignedIn(map(rs, ctx), new User(rs.getObject("user_id", UUID.class),
-                        rs.getString("u_username"), rs.getString("u_display_name"), rs.getString("u_email"),
-                        rs.getBoolean("u_active"), Users.strings(rs.getArray("u_external_groups")),
-                        Users.instant(rs, "u_created"))))
-                .findOne());
-        found.map(SignedIn::session).filter(s -> s.lastSeen().plus(TOUCH_INTERVAL).isBefore(now)).ifPresent(s ->
-                jdbi.useHandle(h -> h.createUpdate("update sessions set last_seen = now() where id = :id")
-                        .bind("id", s.id()).execute()));
-        return found;
+        String sql = withIdentities ? FIND_WITH_IDENTITIES : FIND;
+        return jdbi.withHandle(h -> {
+            Optional<SignedIn> found = CallerQuery.first(h, sql, rs -> {
+                Session session = map(rs, null);
+                return new SignedIn(session, CallerQuery.map(rs, session.userId(), withIdentities));
+            }, hash, OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
+                    OffsetDateTime.ofInstant(now.minus(current.absolute()), ZoneOffset.UTC),
+                    OffsetDateTime.ofInstant(now.minus(current.idle()), ZoneOffset.UTC));
+            found.map(SignedIn::session).filter(s -> s.lastSeen().plus(TOUCH_INTERVAL).isBefore(now)).ifPresent(s ->
+                    h.createUpdate("update sessions set last_seen = now() where id = :id").bind("id", s.id()).execute());
+            return found;
+        });
     }
 
-    /** A live session and its user. */
-    public record SignedIn(Session session, User user) {
+    /** The live session for a token and its user, teams and permissions; see {@link #findWithUser(String, boolean)}. */
+    public Optional<SignedIn> findWithUser(String token) {
+        return findWithUser(token, false);
+    }
+
+    /** A live session and who it acts as. */
+    public record SignedIn(Session session, Caller caller) {
+        public User user() {
+            return caller.user();
+        }
     }
 
     /** The ID token received at sign-in, for {@code id_token_hint} at logout. */
@@ -195,6 +206,12 @@ public final class Sessions {
         Map<String, Object> live = liveBindings(clock.instant(), lifetimes);
         return jdbi.withHandle(h -> h.createUpdate("delete from sessions s where not (" + LIVE + ")")
                 .bindMap(live).execute());
+    }
+
+    private static String findSql(boolean withIdentities) {
+        return "select " + COLUMNS + ", " + CallerQuery.columns(withIdentities)
+                + " from sessions s join users u on u.id = s.user_id" + CallerQuery.joins()
+                + " where s.token_hash = ? and u.active and s.expires_at > ? and s.created > ? and s.last_seen > ?";
     }
 
     private static Session map(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -2,36 +2,23 @@ package org.idbroker.core.teams;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.idbroker.core.users.CallerQuery;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * Works out a user's teams: the teams that list the user, {@code Everyone} for every active user,
  * and the teams whose external groups meet the groups from the user's latest sign-in (compared
- * case-insensitively, as IdPs vary case). One query.
+ * case-insensitively, as IdPs vary case). One query, the same that authenticated requests run
+ * ({@link CallerQuery}).
  */
 public final class Memberships {
 
-    private static final String SQL = """
-            with me as (select id, active, external_groups from users where id = :user),
-            mine as (
-                select tm.team_id from team_members tm join me on tm.user_id = me.id
-                union
-                select t.id from teams t, me where t.builtin = 'everyone' and me.active
-                union
-                select g.team_id from team_external_groups g, me
-                where lower(g.group_id) = any (select lower(x) from unnest(me.external_groups) as x)
-            )
-            select t.id, t.name, coalesce(array_agg(distinct p) filter (where p is not null), '{}') as permissions
-            from teams t join mine on mine.team_id = t.id
-            left join team_roles tr on tr.team_id = t.id
-            left join roles r on r.id = tr.role_id
-            left join lateral unnest(r.permissions) as p on true
-            group by t.id, t.name
-            order by lower(t.name)""";
+    private static final String SQL = "select m.team_ids as m_team_ids, m.team_names as m_team_names,"
+            + " p.permissions as m_permissions from users u" + CallerQuery.joins() + " where u.id = ?";
 
     private final Jdbi jdbi;
 
@@ -77,16 +64,9 @@ public final class Memberships {
         }
     }
 
+    /** The teams a user is in and the permissions they grant (none for a user that does not exist). */
     public Membership of(UUID userId) {
-        return jdbi.withHandle(h -> {
-            List<TeamRef> teams = new ArrayList<>();
-            TreeSet<String> permissions = new TreeSet<>();
-            h.createQuery(SQL).bind("user", userId).map((rs, ctx) -> {
-                teams.add(new TeamRef(rs.getObject("id", UUID.class), rs.getString("name")));
-                permissions.addAll(List.of((String[]) rs.getArray("permissions").getArray()));
-                return null;
-            }).list();
-            return new Membership(teams, permissions);
-        });
+        return jdbi.withHandle(h -> CallerQuery.first(h, SQL, CallerQuery::membership, userId))
+                .orElseGet(() -> new Membership(List.of(), Set.of()));
     }
 }

@@ -9,16 +9,14 @@ import jakarta.ws.rs.core.HttpHeaders;
 import java.util.Optional;
 import org.idbroker.core.apikeys.ApiKeys;
 import org.idbroker.core.sessions.Sessions;
-import org.idbroker.core.teams.Membership;
-import org.idbroker.core.teams.Memberships;
 import org.idbroker.core.teams.Permission;
-import org.idbroker.core.users.Users;
 import org.idbroker.server.web.ApiException;
 
 /**
  * Finds who a request acts as: the user of the API key in {@code X-Api-Key} when the header is
  * present (the cookie is then ignored), else the session cookie's user. Every look-up reads the
- * database, so a revoked key, an ended session or a disabled user is refused at once on every node.
+ * database (session or key, user, teams and permissions in one statement), so a revoked key, an ended
+ * session, a disabled user or a changed team takes effect at once on every node.
  */
 @Singleton
 public final class Authenticator {
@@ -26,29 +24,41 @@ public final class Authenticator {
     public static final String API_KEY_HEADER = "X-Api-Key";
 
     private final Sessions sessions;
-    private final Users users;
-    private final Memberships memberships;
     private final ApiKeys apiKeys;
 
     @Inject
-    public Authenticator(Sessions sessions, Users users, Memberships memberships, ApiKeys apiKeys) {
+    public Authenticator(Sessions sessions, ApiKeys apiKeys) {
         this.sessions = requireNonNull(sessions, "sessions is null");
-        this.users = requireNonNull(users, "users is null");
-        this.memberships = requireNonNull(memberships, "memberships is null");
         this.apiKeys = requireNonNull(apiKeys, "apiKeys is null");
     }
 
     public Optional<Principal> authenticate(HttpHeaders headers) {
-        String apiKey = headers.getHeaderString(API_KEY_HEADER);
+        return authenticate(headers, false);
+    }
+
+    /**
+     * Who the request acts as, with their teams and permissions and, when {@code withIdentities}, their
+     * external identities: one statement on one connection.
+     */
+    public Optional<Principal> authenticate(HttpHeaders headers, boolean withIdentities) {
+        Cookie cookie = headers.getCookies().get(Cookies.SESSION);
+        return authenticate(headers.getHeaderString(API_KEY_HEADER), cookie == null ? null : cookie.getValue(), withIdentities);
+    }
+
+    /**
+     * The same from the values of the {@code X-Api-Key} header and the session cookie, each {@code null}
+     * when absent: for resources that take them as parameters.
+     */
+    public Optional<Principal> authenticate(String apiKey, String sessionToken, boolean withIdentities) {
         if (apiKey != null) {
-            return apiKeys.authenticate(apiKey.strip()).flatMap(k -> users.find(k.userId()).filter(u -> u.active())
-                    .map(u -> new Principal(u, null, k.id())));
+            return apiKeys.authenticate(apiKey.strip(), withIdentities)
+                    .map(k -> new Principal(k.caller(), null, k.key().id()));
         }
-        Optional<String> token = sessionToken(headers);
-        if (token.isEmpty()) {
+        if (sessionToken == null || sessionToken.isEmpty()) {
             return Optional.empty();
         }
-        return sessions.findWithUser(token.get()).map(found -> new Principal(found.user(), found.session().id(), null));
+        return sessions.findWithUser(sessionToken, withIdentities)
+                .map(found -> new Principal(found.caller(), found.session().id(), null));
     }
 
     public Principal require(HttpHeaders headers) {
@@ -73,8 +83,7 @@ public final class Authenticator {
     }
 
     private void requirePermission(Principal principal, String permission) {
-        Membership membership = memberships.of(principal.user().id());
-        if (!membership.has(permission)) {
+        if (!principal.membership().has(permission)) {
             throw ApiException.forbidden(permission);
         }
     }

@@ -2,8 +2,13 @@ package org.idbroker.server.web;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -11,6 +16,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +28,8 @@ import org.idbroker.core.events.Events;
 import org.idbroker.core.sessions.Session;
 import org.idbroker.core.sessions.Sessions;
 import org.idbroker.core.teams.Membership;
-import org.idbroker.core.teams.Memberships;
 import org.idbroker.core.teams.TeamRef;
-import org.idbroker.core.users.Users;
+import org.idbroker.core.users.User;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.auth.Authenticator;
 import org.idbroker.server.auth.Cookies;
@@ -46,35 +51,46 @@ public final class MeResource {
     private static final Logger LOG = LoggerFactory.getLogger(MeResource.class);
 
     private final Authenticator authenticator;
-    private final Users users;
-    private final Memberships memberships;
     private final Sessions sessions;
     private final Events events;
     private final BrokerConfig config;
     private final ProviderRegistry providers;
+    private final ObjectWriter meWriter;
 
     @Inject
-    public MeResource(Authenticator authenticator, Users users, Memberships memberships, Sessions sessions, Events events,
-            BrokerConfig config, ProviderRegistry providers) {
+    public MeResource(Authenticator authenticator, Sessions sessions, Events events,
+            BrokerConfig config, ProviderRegistry providers, ObjectMapper mapper) {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
-        this.users = requireNonNull(users, "users is null");
-        this.memberships = requireNonNull(memberships, "memberships is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.events = requireNonNull(events, "events is null");
         this.config = requireNonNull(config, "config is null");
         this.providers = requireNonNull(providers, "providers is null");
+        this.meWriter = requireNonNull(mapper, "mapper is null").writerFor(Me.class);
     }
 
+    /**
+     * Who the caller is. Runs at every page load of the web app and for automation, so it stays lean:
+     * one statement reads the session or key, user, teams, permissions and identities; the credentials
+     * come as plain parameters (no per-request injection look-up) and the answer is written with a
+     * writer prepared once.
+     */
     @GET
     @Path("/me")
-    public Me me(@Context HttpHeaders headers) {
-        Principal principal = authenticator.require(headers);
-        Membership membership = memberships.of(principal.user().id());
-        List<IdentityView> identities = users.identities(principal.user().id()).stream()
+    public Response me(@HeaderParam(Authenticator.API_KEY_HEADER) String apiKey, @CookieParam(Cookies.SESSION) String sessionToken) {
+        Principal principal = authenticator.authenticate(apiKey, sessionToken, true).orElseThrow(ApiException::unauthorized);
+        User user = principal.user();
+        Membership membership = principal.membership();
+        List<IdentityView> identities = principal.identities().stream()
                 .map(i -> new IdentityView(i.providerId(), i.issuer(), i.subject(), i.email())).toList();
-        return new Me(principal.user().id(), principal.user().username(), principal.user().displayName(),
-                principal.user().email(), identities, principal.user().externalGroups(), membership.teams(),
-                membership.permissions());
+        Me me = new Me(user.id(), user.username(), user.displayName(), user.email(), identities, user.externalGroups(),
+                membership.teams(), membership.permissions());
+        byte[] json;
+        try {
+            json = meWriter.writeValueAsBytes(me);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a bug, not bad input: answered 500
+        }
+        return Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     /**

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.idbroker.core.admin.ChangeRefusedException;
-import org.idbroker.core.teams.Memberships;
 import org.idbroker.core.teams.Permission;
 import org.idbroker.core.teams.Role;
 import org.idbroker.core.teams.Roles;
@@ -45,14 +44,12 @@ public final class TeamsResource {
     private final Authenticator authenticator;
     private final Teams teams;
     private final Roles roles;
-    private final Memberships memberships;
 
     @Inject
-    public TeamsResource(Authenticator authenticator, Teams teams, Roles roles, Memberships memberships) {
+    public TeamsResource(Authenticator authenticator, Teams teams, Roles roles) {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.teams = requireNonNull(teams, "teams is null");
         this.roles = requireNonNull(roles, "roles is null");
-        this.memberships = requireNonNull(memberships, "memberships is null");
     }
 
     @GET
@@ -156,7 +153,7 @@ public final class TeamsResource {
     }
 
     private void requireHolds(Principal actor, Collection<String> permissions) {
-        Set<String> held = memberships.of(actor.user().id()).permissions();
+        Set<String> held = actor.membership().permissions();
         if (held.contains(Permission.ADMINISTER_SYSTEM.code())) {
             return;
         }

@@ -61,7 +61,7 @@ public final class TestSignIn {
 
     /** The administrator allowed to start a test sign-in, or empty when the caller is not one. */
     public Optional<Principal> administrator(HttpHeaders headers) {
-        return authenticator.authenticate(headers).filter(p -> memberships.of(p.user().id()).has(PERMISSION));
+        return authenticator.authenticate(headers).filter(p -> p.membership().has(PERMISSION));
     }
 
     /** The refusal for a caller who may not start (or see) a test sign-in. */

@@ -136,7 +136,7 @@ public final class UsersResource {
 
     /** Every permission the target holds: changing an account (its email, say) must not hand over more than the actor has. */
     private void requireMayChange(Principal actor, UUID target) {
-        Set<String> held = memberships.of(actor.user().id()).permissions();
+        Set<String> held = actor.membership().permissions();
         if (held.contains(Permission.ADMINISTER_SYSTEM.code())) {
             return;
         }
