@@ -3,7 +3,6 @@ package org.idbroker.core.users;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -15,7 +14,7 @@ import java.util.UUID;
 import org.idbroker.core.teams.Membership;
 import org.idbroker.core.teams.TeamRef;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * The SQL that reads a caller (user, teams, permissions, optionally external identities) in the
@@ -110,20 +109,12 @@ public final class CallerQuery {
         T read(ResultSet rs) throws SQLException;
     }
 
-    /**
-     * Runs a query on the handle's connection with plain JDBC (no Jdbi statement, binding or mapping
-     * machinery: this runs at every authenticated request) and reads its first row.
-     */
+    /** Runs a query with positional parameters and reads its first row. */
     public static <T> Optional<T> first(Handle handle, String sql, Row<T> row, Object... parameters) {
-        try (PreparedStatement statement = handle.getConnection().prepareStatement(sql)) {
-            for (int n = 0; n < parameters.length; n++) {
-                statement.setObject(n + 1, parameters[n]);
-            }
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new UnableToExecuteStatementException(e, null);
+        Query query = handle.createQuery(sql);
+        for (int n = 0; n < parameters.length; n++) {
+            query.bind(n, parameters[n]);
         }
+        return query.map((rs, ctx) -> row.read(rs)).findFirst();
     }
 }
