@@ -11,7 +11,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)
 for run in 1 2; do
-  IDBROKER_CDS=off JAVA_OPTS="-XX:+UseSerialGC -Xmx160m -XX:DumpLoadedClassList=$work/classes.$run" \
+  IDBROKER_CDS=off JAVA_OPTS="-XX:+UseSerialGC -Xmx96m -XX:DumpLoadedClassList=$work/classes.$run" \
     "$dist/bin/idbroker" start-dev --http-port "$port" --data-dir "$work/data" >"$work/log.$run" 2>&1 &
   pid=$!
   tries=0

@@ -16,6 +16,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        asyncTasksOnAPool();
         int code = run(args);
         if (code != 0 || !isServer(args)) {
             System.exit(code);
@@ -40,6 +41,19 @@ public final class Main implements Runnable {
             return 2;
         });
         return cli;
+    }
+
+    /**
+     * On one or two processors the common fork-join pool has a parallelism of one, and then every
+     * {@code CompletableFuture} step without an executor of its own (the JDK HTTP client makes one per
+     * exchange with the IdP) starts a new thread. Two keep them on the pool's threads. Runs before
+     * anything uses the pool; a value given with -D is kept.
+     */
+    private static void asyncTasksOnAPool() {
+        String parallelism = "java.util.concurrent.ForkJoinPool.common.parallelism";
+        if (System.getProperty(parallelism) == null && Runtime.getRuntime().availableProcessors() < 3) {
+            System.setProperty(parallelism, "2");
+        }
     }
 
     private static boolean isServer(String[] args) {
