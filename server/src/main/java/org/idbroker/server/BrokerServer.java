@@ -10,6 +10,8 @@ import java.net.BindException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -35,6 +37,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class BrokerServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerServer.class);
+    static final int MAX_HTTP_THREADS = 32;
 
     static {
         // Jersey and HK2 log through java.util.logging: route it to SLF4J like everything else
@@ -73,16 +76,29 @@ public final class BrokerServer implements AutoCloseable {
     }
 
     /**
-     * Starts a node on a migrated database.
+     * Starts a node: reaches and migrates the database (if not yet done) and checks the master key against
+     * it on one thread while the services and the HTTP API are built on this one. The port is opened
+     * first, so a port already taken fails fast, but HTTP is served only once both are done: from its
+     * first answer the node is ready.
      *
      * @throws PortInUseException when the port is taken
+     * @throws org.idbroker.core.db.DatabaseUnavailableException when the database cannot be reached or migrated
      */
     public static BrokerServer start(Options options, Database database, byte[] masterKey, ProviderTypes types,
             Module... extraModules) {
         SecretCipher cipher = new SecretCipher(masterKey);
-        MasterKeyCheck.verify(database.jdbi(), cipher);
+        FutureTask<Void> databaseReady = new FutureTask<>(() -> {
+            database.connect().migrate();
+            MasterKeyCheck.verify(database.jdbi(), cipher);
+            return null;
+        });
+        Thread databaseThread = new Thread(databaseReady, "database-start");
+        databaseThread.setDaemon(true);
+        databaseThread.start();
 
-        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        // requests wait on the database pool or the IdP, not on a processor: more threads than this only cost
+        // memory (a stack each, and the JDK HTTP client's threads they keep busy); requests beyond it queue
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_HTTP_THREADS, 4);
         threads.setName("http");
         Server jetty = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
@@ -96,8 +112,10 @@ public final class BrokerServer implements AutoCloseable {
         try {
             connector.open();
         } catch (BindException e) {
+            awaitQuietly(databaseReady);
             throw new PortInUseException(options.httpPort());
         } catch (IOException e) {
+            awaitQuietly(databaseReady);
             if (e.getCause() instanceof BindException) {
                 throw new PortInUseException(options.httpPort());
             }
@@ -108,19 +126,27 @@ public final class BrokerServer implements AutoCloseable {
         BrokerConfig config = new BrokerConfig(publicUrl, connector.getLocalPort(), options.bindHost(), options.devMode(),
                 options.sessionLifetimes());
 
-        List<Module> modules = new ArrayList<>(List.of(
-                new CoreModule(database, cipher, config),
-                new ProvidersModule(types),
-                new SessionsModule(),
-                new WebModule()));
-        modules.addAll(List.of(extraModules));
-        Injector injector = Guice.createInjector(modules);
+        Injector injector;
+        try {
+            List<Module> modules = new ArrayList<>(List.of(
+                    new CoreModule(database, cipher, config),
+                    new ProvidersModule(types),
+                    new SessionsModule(),
+                    new WebModule()));
+            modules.addAll(List.of(extraModules));
+            injector = Guice.createInjector(modules);
+            JettyHttpContainer container = ContainerFactory.createContainer(JettyHttpContainer.class,
+                    injector.getInstance(ResourceConfig.class));
+            jetty.setHandler(new MalformedUriGuard(container));
+            jetty.setErrorHandler(new JsonErrorHandler());
+            jetty.setStopTimeout(5_000);
+            await(databaseReady);
+        } catch (RuntimeException | Error e) {
+            awaitQuietly(databaseReady);
+            connector.close();
+            throw e;
+        }
         injector.getInstance(SessionMaintenance.class).start();
-        JettyHttpContainer container = ContainerFactory.createContainer(JettyHttpContainer.class,
-                injector.getInstance(ResourceConfig.class));
-        jetty.setHandler(new MalformedUriGuard(container));
-        jetty.setErrorHandler(new JsonErrorHandler());
-        jetty.setStopTimeout(5_000);
         try {
             jetty.start();
         } catch (Exception e) {
@@ -134,6 +160,36 @@ public final class BrokerServer implements AutoCloseable {
         }
         LOG.info("IdBroker listening on {}:{}, public URL {}", options.bindHost(), connector.getLocalPort(), publicUrl);
         return new BrokerServer(jetty, injector, config);
+    }
+
+    /** Waits for the database's start and throws what it threw. */
+    private static void await(FutureTask<Void> task) {
+        try {
+            task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the database was being prepared", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause.getMessage(), cause);
+        }
+    }
+
+    /** Lets the database's start finish before the caller closes the pool under it. */
+    private static void awaitQuietly(FutureTask<Void> task) {
+        try {
+            task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // the caller's failure is the one to report
+        }
     }
 
     public int port() {

@@ -2,7 +2,6 @@ package org.idbroker.core.db;
 
 import static java.util.Objects.requireNonNull;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,12 +15,15 @@ import org.jdbi.v3.postgres.PostgresPlugin;
 public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
+    private final String jdbcUrl;
     private final Jdbi jdbi;
+    private volatile boolean connected;
     /** Set once every migration this build knows has been seen applied; the schema never goes back. */
     private volatile boolean schemaCurrent;
 
-    private Database(HikariDataSource dataSource) {
+    private Database(HikariDataSource dataSource, String jdbcUrl) {
         this.dataSource = dataSource;
+        this.jdbcUrl = jdbcUrl;
         this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
     }
 
@@ -31,39 +33,68 @@ public final class Database implements AutoCloseable {
      * @throws DatabaseUnavailableException with a message a person can act on
      */
     public static Database open(DatabaseSettings settings) {
+        return create(settings).connect();
+    }
+
+    /**
+     * A pool on the given database that connects at its first use, or at {@link #connect()}: the
+     * services can be wired on it while the database is reached and migrated.
+     */
+    public static Database create(DatabaseSettings settings) {
         requireNonNull(settings, "settings is null");
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(settings.jdbcUrl());
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(settings.jdbcUrl());
         if (settings.username() != null) {
-            config.setUsername(settings.username());
+            dataSource.setUsername(settings.username());
         }
         if (settings.password() != null) {
-            config.setPassword(settings.password());
+            dataSource.setPassword(settings.password());
         }
-        config.setMaximumPoolSize(settings.maxPoolSize());
-        config.setMinimumIdle(Math.min(2, settings.maxPoolSize()));
-        config.setPoolName("idbroker");
-        config.setConnectionTimeout(5_000);
-        config.setInitializationFailTimeout(5_000);
-        config.addDataSourceProperty("connectTimeout", "5");
-        config.addDataSourceProperty("ApplicationName", "idbroker");
-        try {
-            return new Database(new HikariDataSource(config));
-        } catch (RuntimeException e) {
-            throw new DatabaseUnavailableException("cannot connect to the database at " + settings.jdbcUrl() + ": "
+        dataSource.setMaximumPoolSize(settings.maxPoolSize());
+        // one idle connection is enough to answer the first requests; the pool grows with the load
+        dataSource.setMinimumIdle(1);
+        dataSource.setPoolName("idbroker");
+        dataSource.setConnectionTimeout(5_000);
+        dataSource.setInitializationFailTimeout(5_000);
+        dataSource.addDataSourceProperty("connectTimeout", "5");
+        dataSource.addDataSourceProperty("ApplicationName", "idbroker");
+        return new Database(dataSource, settings.jdbcUrl());
+    }
+
+    /**
+     * Opens the pool, if not yet, and checks that the database answers.
+     *
+     * @throws DatabaseUnavailableException with a message a person can act on
+     */
+    public Database connect() {
+        if (connected) {
+            return this;
+        }
+        try (Connection ignored = dataSource.getConnection()) {
+            connected = true;
+            return this;
+        } catch (SQLException | RuntimeException e) {
+            throw new DatabaseUnavailableException("cannot connect to the database at " + jdbcUrl + ": "
                     + rootMessage(e) + ". Check that PostgreSQL is running there and the user name and password are right.", e);
         }
     }
 
-    /** Applies pending Flyway migrations. */
+    /** Applies pending Flyway migrations; nothing to do when this pool already did. */
     public Database migrate() {
+        if (schemaCurrent) {
+            return this;
+        }
         try {
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            flyway().migrate();
             schemaCurrent = true;
         } catch (FlywayException e) {
             throw new DatabaseUnavailableException("cannot migrate the database schema: " + rootMessage(e), e);
         }
         return this;
+    }
+
+    private Flyway flyway() {
+        return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load();
     }
 
     /**
@@ -77,8 +108,7 @@ public final class Database implements AutoCloseable {
                 return false;
             }
             if (!schemaCurrent) {
-                schemaCurrent = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load()
-                        .info().pending().length == 0;
+                schemaCurrent = flyway().info().pending().length == 0;
             }
             return schemaCurrent;
         } catch (SQLException | RuntimeException e) {

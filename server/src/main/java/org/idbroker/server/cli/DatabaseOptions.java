@@ -48,6 +48,18 @@ final class DatabaseOptions {
 
     /** Opens (and for the embedded database, starts or joins) the database and migrates it. */
     OpenDatabase open() {
+        return open(true);
+    }
+
+    /**
+     * Like {@link #open()}, but an external database is only described: its pool connects and migrates at its
+     * first use ({@link org.idbroker.server.BrokerServer#start} does it while it builds the HTTP API).
+     */
+    OpenDatabase prepare() {
+        return open(false);
+    }
+
+    private OpenDatabase open(boolean connect) {
         DevDatabase dev = null;
         DatabaseSettings settings;
         if (embedded()) {
@@ -61,7 +73,7 @@ final class DatabaseOptions {
             }
         }
         try {
-            Database database = Database.open(settings).migrate();
+            Database database = connect ? Database.open(settings).migrate() : Database.create(settings);
             return new OpenDatabase(database, dev);
         } catch (RuntimeException e) {
             if (dev != null) {

@@ -15,16 +15,8 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** The common pool's parallelism when the operator has not chosen one. */
-    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
-
     public static void main(String[] args) {
-        // On one or two cores the common pool gets parallelism 1, and CompletableFuture then starts a new thread for
-        // every asynchronous step; the JDK HTTP client takes one such step per request to an IdP (measured: one thread
-        // started and ended per sign-in). Set before anything touches the pool.
-        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
-            System.setProperty(COMMON_POOL_PARALLELISM, "2");
-        }
+        asyncTasksOnAPool();
         int code = run(args);
         if (code != 0 || !isServer(args)) {
             System.exit(code);
@@ -49,6 +41,19 @@ public final class Main implements Runnable {
             return 2;
         });
         return cli;
+    }
+
+    /**
+     * On one or two processors the common fork-join pool has a parallelism of one, and then every
+     * {@code CompletableFuture} step without an executor of its own (the JDK HTTP client makes one per
+     * exchange with the IdP) starts a new thread. Two keep them on the pool's threads. Runs before
+     * anything uses the pool; a value given with -D is kept.
+     */
+    private static void asyncTasksOnAPool() {
+        String parallelism = "java.util.concurrent.ForkJoinPool.common.parallelism";
+        if (System.getProperty(parallelism) == null && Runtime.getRuntime().availableProcessors() < 3) {
+            System.setProperty(parallelism, "2");
+        }
     }
 
     private static boolean isServer(String[] args) {

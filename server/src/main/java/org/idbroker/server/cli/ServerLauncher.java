@@ -15,7 +15,7 @@ final class ServerLauncher {
         http.logFormat().apply();
         ProviderTypes types = providers.load();
         byte[] masterKey = db.masterKey();
-        DatabaseOptions.OpenDatabase open = db.open();
+        DatabaseOptions.OpenDatabase open = db.prepare();
         BrokerServer server;
         try {
             server = BrokerServer.start(new BrokerServer.Options(http.httpPort, http.bind, publicUrl, devMode, http.lifetimes()),
