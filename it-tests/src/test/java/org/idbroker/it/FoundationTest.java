@@ -101,6 +101,14 @@ class FoundationTest {
     }
 
     @Test
+    void tooFewRequestThreadsAreRefusedWithAReason() {
+        CliResult result = TestingBroker.run("start-dev", "--http-threads", "2");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err().strip().lines().count()).isEqualTo(1);
+        assertThat(result.err()).contains("--http-threads must be between 8 and 10000, got 2");
+    }
+
+    @Test
     void malformedJdbcUrlIsRefusedWithAReason() {
         CliResult result = TestingBroker.run("admin", "--username", "a", "--email", "a@example.com", "--db-url", "postgres://nope");
         assertThat(result.exitCode()).isEqualTo(2);

@@ -37,7 +37,10 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class BrokerServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerServer.class);
-    static final int MAX_HTTP_THREADS = 32;
+    /** Request threads by default: requests wait on the database or the IdP, not on a processor. */
+    public static final int DEFAULT_HTTP_THREADS = 32;
+    /** Jetty needs a few threads of the pool for accepting and selecting before it serves anything. */
+    public static final int MIN_HTTP_THREADS = 8;
 
     static {
         // Jersey and HK2 log through java.util.logging: route it to SLF4J like everything else
@@ -67,11 +70,21 @@ public final class BrokerServer implements AutoCloseable {
      * @param publicUrl the public URL, or {@code null} for {@code http://localhost:<port>} (development)
      * @param devMode whether this is {@code start-dev}
      * @param sessionLifetimes session lifetimes
+     * @param httpThreads how many requests are served at once; more wait in a queue
      */
-    public record Options(int httpPort, String bindHost, URI publicUrl, boolean devMode, SessionLifetimes sessionLifetimes) {
+    public record Options(int httpPort, String bindHost, URI publicUrl, boolean devMode, SessionLifetimes sessionLifetimes,
+            int httpThreads) {
         public Options {
             requireNonNull(bindHost, "bindHost is null");
             requireNonNull(sessionLifetimes, "sessionLifetimes is null");
+            if (httpThreads < MIN_HTTP_THREADS) {
+                throw new IllegalArgumentException("httpThreads must be at least " + MIN_HTTP_THREADS);
+            }
+        }
+
+        /** With the default number of request threads. */
+        public Options(int httpPort, String bindHost, URI publicUrl, boolean devMode, SessionLifetimes sessionLifetimes) {
+            this(httpPort, bindHost, publicUrl, devMode, sessionLifetimes, DEFAULT_HTTP_THREADS);
         }
     }
 
@@ -98,14 +111,15 @@ public final class BrokerServer implements AutoCloseable {
 
         // requests wait on the database pool or the IdP, not on a processor: more threads than this only cost
         // memory (a stack each, and the JDK HTTP client's threads they keep busy); requests beyond it queue
-        QueuedThreadPool threads = new QueuedThreadPool(MAX_HTTP_THREADS, 4);
+        QueuedThreadPool threads = new QueuedThreadPool(options.httpThreads(), 4);
         threads.setName("http");
         Server jetty = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(16 * 1024);
-        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        // one acceptor and one selector (plenty for a broker's request rates) keep the thread budget the same on any machine
+        ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(options.bindHost());
         connector.setPort(options.httpPort());
         jetty.addConnector(connector);

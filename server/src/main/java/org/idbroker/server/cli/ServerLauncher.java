@@ -11,14 +11,15 @@ final class ServerLauncher {
     }
 
     static BrokerServer launch(DatabaseOptions db, ServerOptions http, ProvidersOptions providers, URI publicUrl, boolean devMode) {
-        http.checkPort();
+        http.check();
         http.logFormat().apply();
         ProviderTypes types = providers.load();
         byte[] masterKey = db.masterKey();
         DatabaseOptions.OpenDatabase open = db.prepare();
         BrokerServer server;
         try {
-            server = BrokerServer.start(new BrokerServer.Options(http.httpPort, http.bind, publicUrl, devMode, http.lifetimes()),
+            server = BrokerServer.start(new BrokerServer.Options(http.httpPort, http.bind, publicUrl, devMode, http.lifetimes(),
+                    http.httpThreads),
                     open.database(), masterKey, types);
         } catch (RuntimeException e) {
             open.close();

@@ -2,6 +2,7 @@ package org.idbroker.server.cli;
 
 import java.time.Duration;
 import org.idbroker.core.sessions.SessionLifetimes;
+import org.idbroker.server.BrokerServer;
 import org.idbroker.server.logging.LogFormat;
 import picocli.CommandLine.Option;
 
@@ -24,6 +25,11 @@ final class ServerOptions {
             description = "A session ends this long after sign-in (default: ${DEFAULT-VALUE}). Env: IDBROKER_SESSION_MAX_MINUTES.")
     long sessionMaxMinutes;
 
+    @Option(names = "--http-threads", paramLabel = "N", defaultValue = "${env:IDBROKER_HTTP_THREADS:-32}",
+            description = "Requests served at once; more wait in a queue. Each sign-in holds one while it waits on the IdP,"
+                    + " so raise it when the IdP is slow; each costs memory (default: ${DEFAULT-VALUE}). Env: IDBROKER_HTTP_THREADS.")
+    int httpThreads;
+
     @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:IDBROKER_LOG_FORMAT:-text}",
             description = "text for people, or json for one JSON object per line (default: ${DEFAULT-VALUE}). Env: IDBROKER_LOG_FORMAT.")
     String logFormat;
@@ -43,9 +49,13 @@ final class ServerOptions {
         return new SessionLifetimes(Duration.ofMinutes(sessionIdleMinutes), Duration.ofMinutes(sessionMaxMinutes));
     }
 
-    void checkPort() {
+    void check() {
         if (httpPort < 0 || httpPort > 65535) {
             throw new CliException("--http-port must be between 0 and 65535, got " + httpPort, 2);
+        }
+        if (httpThreads < BrokerServer.MIN_HTTP_THREADS || httpThreads > 10_000) {
+            throw new CliException("--http-threads must be between " + BrokerServer.MIN_HTTP_THREADS + " and 10000, got "
+                    + httpThreads, 2);
         }
     }
 }
