@@ -194,6 +194,20 @@ class HostileFlowTest {
     }
 
     @Test
+    void theIdpTimeoutSettingBoundsTheWait() {
+        scene.configure(HostileScene.PROVIDER, idp, "Hostile IdP", "--set", "idpTimeoutSeconds=1");
+        idp.answerTokenRequests(grant -> new Answer(200, "application/json", "{}", Duration.ofSeconds(4)));
+
+        long started = System.nanoTime();
+        SignInAttempt attempt = scene.signIn();
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+        scene.assertRefused(attempt, before, "idp_unavailable");
+        assertThat(attempt.landing().body()).contains("no complete answer within 1 s");
+        assertThat(took).as("one second for the token request, not the default five").isLessThan(Duration.ofMillis(3_500));
+    }
+
+    @Test
     void givesUpOnATokenEndpointDrippingItsAnswerWithinTheTimeLimit() {
         idp.answerTokenRequests(grant -> new Answer(200, "application/json", "{\"access_token\":\"" + "x".repeat(40) + "\"}",
                 Duration.ZERO, Duration.ofMillis(500)));

@@ -40,10 +40,12 @@ public class OidcProviderFactory implements IdentityProviderFactory {
     public static final String RESOURCE = "resource";
     public static final String SCOPES = "scopes";
     public static final String CLOCK_SKEW_SECONDS = "clockSkewSeconds";
+    public static final String IDP_TIMEOUT_SECONDS = "idpTimeoutSeconds";
     public static final String CLIENT_AUTHENTICATION = "clientAuthentication";
     public static final String SIGN_OUT_AT_IDP = "signOutAtIdp";
 
     private static final int MAX_CLOCK_SKEW_SECONDS = 600;
+    private static final int MAX_IDP_TIMEOUT_SECONDS = 60;
 
     private final String type;
     private final String displayName;
@@ -98,6 +100,10 @@ public class OidcProviderFactory implements IdentityProviderFactory {
                         "The scopes to request, separated by spaces; must include openid.", false, "openid profile email"),
                 SettingDescriptor.integer(CLOCK_SKEW_SECONDS, "Clock Skew (seconds)",
                         "How far the clocks of the broker and the OpenID provider may differ when token times are checked.", 60),
+                SettingDescriptor.integer(IDP_TIMEOUT_SECONDS, "IdP Timeout (seconds)",
+                        "How long one call to the OpenID provider (discovery, keys, token, userinfo) may take in all before the"
+                                + " sign-in is refused as unavailable; a waiting sign-in holds one of the broker's request threads.",
+                        (int) OidcConfig.DEFAULT_HTTP_TIMEOUT.toSeconds()),
                 SettingDescriptor.choice(CLIENT_AUTHENTICATION, "Client Authentication",
                         "How the client secret is sent to the token endpoint. Choose client_secret_post when the provider"
                                 + " does not URL-decode Basic credentials (Authentik).",
@@ -136,6 +142,7 @@ public class OidcProviderFactory implements IdentityProviderFactory {
         URI resource = resource(values);
         List<String> scopes = scopes(values);
         int skew = clockSkewSeconds(values);
+        int timeout = idpTimeoutSeconds(values);
         String method = value(values, CLIENT_AUTHENTICATION).orElse(ClientAuthMethod.CLIENT_SECRET_BASIC.value());
         ClientAuthMethod clientAuthentication = ClientAuthMethod.parse(method).orElseThrow(() -> new InvalidSettingsException(
                 CLIENT_AUTHENTICATION, "must be one of " + ClientAuthMethod.names() + ", got '" + method + "'"));
@@ -146,7 +153,7 @@ public class OidcProviderFactory implements IdentityProviderFactory {
         String clientSecret = values.get(CLIENT_SECRET).orElse(null);
         return new OidcConfig(issuer, discoveryUri(issuer), clientId, clientSecret, roleClaim, usernameClaim, resource,
                 scopes, Duration.ofSeconds(skew), clientAuthentication, signOut, context.redirectUri(),
-                OidcConfig.DEFAULT_HTTP_TIMEOUT, OidcConfig.DEFAULT_DISCOVERY_LIFETIME);
+                Duration.ofSeconds(timeout), OidcConfig.DEFAULT_DISCOVERY_LIFETIME);
     }
 
     /**
@@ -245,6 +252,15 @@ public class OidcProviderFactory implements IdentityProviderFactory {
                     "must be between 0 and " + MAX_CLOCK_SKEW_SECONDS + " seconds, got " + skew);
         }
         return skew;
+    }
+
+    private int idpTimeoutSeconds(ProviderSettings values) throws InvalidSettingsException {
+        int timeout = values.integer(IDP_TIMEOUT_SECONDS, Integer.parseInt(defaultOf(IDP_TIMEOUT_SECONDS)));
+        if (timeout < 1 || timeout > MAX_IDP_TIMEOUT_SECONDS) {
+            throw new InvalidSettingsException(IDP_TIMEOUT_SECONDS,
+                    "must be between 1 and " + MAX_IDP_TIMEOUT_SECONDS + " seconds, got " + timeout);
+        }
+        return timeout;
     }
 
     private boolean bool(ProviderSettings values, String name) throws InvalidSettingsException {

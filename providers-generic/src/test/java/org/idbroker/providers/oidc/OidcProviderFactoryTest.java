@@ -46,7 +46,7 @@ class OidcProviderFactoryTest {
     void describesExactlyTheProtocolSettings() {
         assertThat(new OidcProviderFactory().settings()).extracting(SettingDescriptor::name).containsExactly("issuer", "clientId",
                 "clientSecret", "roleClaimType", "usernameClaimType", "resource", "scopes", "clockSkewSeconds",
-                "clientAuthentication", "signOutAtIdp");
+                "idpTimeoutSeconds", "clientAuthentication", "signOutAtIdp");
         Map<String, SettingDescriptor> byName = new HashMap<>();
         new OidcProviderFactory().settings().forEach(d -> byName.put(d.name(), d));
         assertThat(byName.get("issuer").kind()).isEqualTo(SettingKind.URL);
@@ -57,6 +57,7 @@ class OidcProviderFactoryTest {
         assertThat(byName.get("scopes").kind()).isEqualTo(SettingKind.LIST);
         assertThat(byName.get("scopes").defaultValue()).isEqualTo("openid profile email");
         assertThat(byName.get("clockSkewSeconds").defaultValue()).isEqualTo("60");
+        assertThat(byName.get("idpTimeoutSeconds").defaultValue()).isEqualTo("5");
         assertThat(byName.get("clientAuthentication").choices()).containsExactly("client_secret_basic", "client_secret_post");
         assertThat(byName.get("clientAuthentication").defaultValue()).isEqualTo("client_secret_basic");
         assertThat(byName.get("signOutAtIdp").defaultValue()).isEqualTo("true");
@@ -126,6 +127,13 @@ class OidcProviderFactoryTest {
     }
 
     @Test
+    void bindsTheIdpTimeout() throws Exception {
+        assertThat(new OidcProviderFactory().config(context(Map.of())).httpTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(new OidcProviderFactory().config(context(Map.of("idpTimeoutSeconds", "12"))).httpTimeout())
+                .isEqualTo(java.time.Duration.ofSeconds(12));
+    }
+
+    @Test
     void refusesAMissingClientId() {
         assertThat(invalid(Map.of("clientId", "")).setting()).isEqualTo("clientId");
     }
@@ -135,6 +143,9 @@ class OidcProviderFactoryTest {
         assertThat(invalid(Map.of("clientAuthentication", "private_key_jwt")).setting()).isEqualTo("clientAuthentication");
         assertThat(invalid(Map.of("clockSkewSeconds", "soon")).setting()).isEqualTo("clockSkewSeconds");
         assertThat(invalid(Map.of("clockSkewSeconds", "-1")).setting()).isEqualTo("clockSkewSeconds");
+        assertThat(invalid(Map.of("idpTimeoutSeconds", "0")).getMessage()).contains("between 1 and 60 seconds, got 0");
+        assertThat(invalid(Map.of("idpTimeoutSeconds", "61")).setting()).isEqualTo("idpTimeoutSeconds");
+        assertThat(invalid(Map.of("idpTimeoutSeconds", "soon")).setting()).isEqualTo("idpTimeoutSeconds");
         assertThat(invalid(Map.of("signOutAtIdp", "maybe")).setting()).isEqualTo("signOutAtIdp");
         assertThat(invalid(Map.of("resource", "not a uri")).setting()).isEqualTo("resource");
     }
