@@ -65,14 +65,9 @@ public final class Sessions {
     }
 
     /**
-     * Starts a session and returns its token, to be set in the cookie. The token is 256 random bits;
-     * only its hash is stored.
+     * Starts a session in the caller's transaction (the sign-in's) and returns its token, to be set in
+     * the cookie. The token is 256 random bits; only its hash is stored.
      */
-    public String create(UUID userId, String providerId, UUID externalIdentityId, String idpSessionId, String idToken) {
-        return jdbi.withHandle(h -> create(h, userId, providerId, externalIdentityId, idpSessionId, idToken));
-    }
-
-    /** {@link #create(UUID, String, UUID, String, String)} in the caller's transaction. */
     public String create(Handle h, UUID userId, String providerId, UUID externalIdentityId, String idpSessionId, String idToken) {
         String token = Tokens.random();
         byte[] hash = Tokens.hash(token);

@@ -37,11 +37,6 @@ public final class IdentityMatcher {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
     }
 
-    /** Matches, links or creates, and records the sign-in. */
-    public SignInDecision signIn(ProviderPolicy policy, AuthenticatedIdentity identity) {
-        return signIn(policy, identity, (h, accepted) -> { });
-    }
-
     /**
      * Matches, links or creates, records the sign-in and, when it is accepted, runs {@code whenAccepted}
      * in the same transaction (the broker starts the session there: one commit per sign-in).
