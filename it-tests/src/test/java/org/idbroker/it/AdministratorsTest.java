@@ -28,9 +28,7 @@ class AdministratorsTest {
     void start() {
         idp = TestingIdp.start();
         broker = TestingBroker.start();
-        broker.configureOidc("GenericOidc", idp, "--scopes", "openid profile email groups",
-                "--role-claim-type", "groups", "--username-claim-type", "preferred_username",
-                "--allow-auto-user-creation", "true");
+        broker.configureAsTheGuideSays(idp);
         admin = TestingApi.signInAdministrator(broker, idp);
         bossId = admin.get("/api/users/me").json().get("id").asText();
         for (JsonNode team : admin.get("/api/teams").json()) {

@@ -24,9 +24,7 @@ class ApiKeysTest {
     void start() {
         idp = TestingIdp.start();
         broker = TestingBroker.start();
-        broker.configureOidc("GenericOidc", idp, "--scopes", "openid profile email groups",
-                "--role-claim-type", "groups", "--username-claim-type", "preferred_username",
-                "--allow-auto-user-creation", "true");
+        broker.configureAsTheGuideSays(idp);
         admin = TestingApi.signInAdministrator(broker, idp);
     }
 

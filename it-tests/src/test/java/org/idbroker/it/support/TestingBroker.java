@@ -109,6 +109,16 @@ public final class TestingBroker implements AutoCloseable {
         configure(args.toArray(String[]::new));
     }
 
+    /**
+     * Provider {@code GenericOidc} on {@code idp}, set up as the sign-in guide says: scopes
+     * {@code openid profile email groups}, role claim {@code groups}, username claim
+     * {@code preferred_username}, automatic user creation on.
+     */
+    public void configureAsTheGuideSays(TestingIdp idp) {
+        configureOidc("GenericOidc", idp, "--scopes", "openid profile email groups", "--role-claim-type", "groups",
+                "--username-claim-type", "preferred_username", "--allow-auto-user-creation", "true");
+    }
+
     /** Runs {@code configure} with these arguments, as an operator would, and expects it to succeed. */
     public void configure(String... args) {
         broker.configure(args);
