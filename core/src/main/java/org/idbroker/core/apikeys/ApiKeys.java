@@ -104,21 +104,16 @@ public final class ApiKeys {
         byte[] hash = Tokens.hash(secret);
         String sql = withIdentities ? AUTHENTICATE_WITH_IDENTITIES : AUTHENTICATE;
         return jdbi.withHandle(h -> {
-            Optional<Authenticated> found = CallerQuery.first(h, sql, rs -> {
-                ApiKey key = map(rs, null);
+            Optional<Authenticated> found = h.createQuery(sql).bind("hash", hash).map((rs, ctx) -> {
+                ApiKey key = map(rs, ctx);
                 return new Authenticated(key, CallerQuery.map(rs, key.userId(), withIdentities));
-            }, (Object) hash);
+            }).findOne();
             Instant now = clock.instant();
             found.map(Authenticated::key).filter(k -> k.lastUsed() == null || k.lastUsed().plus(TOUCH_INTERVAL).isBefore(now))
                     .ifPresent(k -> h.createUpdate("update api_keys set last_used = now() where id = :id")
                             .bind("id", k.id()).execute());
             return found;
         });
-    }
-
-    /** The key with this value, when it exists and its user is active. */
-    public Optional<ApiKey> authenticate(String secret) {
-        return authenticate(secret, false).map(Authenticated::key);
     }
 
     /** An API key that was presented and is valid, and who it acts as. */
@@ -128,7 +123,7 @@ public final class ApiKeys {
     private static String authenticateSql(boolean withIdentities) {
         return "select k.id, k.user_id, k.name, k.prefix, k.created, k.last_used, " + CallerQuery.columns(withIdentities)
                 + " from api_keys k join users u on u.id = k.user_id" + CallerQuery.joins()
-                + " where k.key_hash = ? and u.active";
+                + " where k.key_hash = :hash and u.active";
     }
 
     private static ApiKey map(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -106,21 +106,15 @@ public final class Sessions {
         SessionLifetimes current = lifetimes;
         String sql = withIdentities ? FIND_WITH_IDENTITIES : FIND;
         return jdbi.withHandle(h -> {
-            Optional<SignedIn> found = CallerQuery.first(h, sql, rs -> {
-                Session session = map(rs, null);
-                return new SignedIn(session, CallerQuery.map(rs, session.userId(), withIdentities));
-            }, hash, OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
-                    OffsetDateTime.ofInstant(now.minus(current.absolute()), ZoneOffset.UTC),
-                    OffsetDateTime.ofInstant(now.minus(current.idle()), ZoneOffset.UTC));
+            Optional<SignedIn> found = h.createQuery(sql).bind("hash", hash).bindMap(liveBindings(now, current))
+                    .map((rs, ctx) -> {
+                        Session session = map(rs, ctx);
+                        return new SignedIn(session, CallerQuery.map(rs, session.userId(), withIdentities));
+                    }).findOne();
             found.map(SignedIn::session).filter(s -> s.lastSeen().plus(TOUCH_INTERVAL).isBefore(now)).ifPresent(s ->
                     h.createUpdate("update sessions set last_seen = now() where id = :id").bind("id", s.id()).execute());
             return found;
         });
-    }
-
-    /** The live session for a token and its user, teams and permissions; see {@link #findWithUser(String, boolean)}. */
-    public Optional<SignedIn> findWithUser(String token) {
-        return findWithUser(token, false);
     }
 
     /** A live session and who it acts as. */
@@ -206,7 +200,7 @@ public final class Sessions {
     private static String findSql(boolean withIdentities) {
         return "select " + COLUMNS + ", " + CallerQuery.columns(withIdentities)
                 + " from sessions s join users u on u.id = s.user_id" + CallerQuery.joins()
-                + " where s.token_hash = ? and u.active and s.expires_at > ? and s.created > ? and s.last_seen > ?";
+                + " where s.token_hash = :hash and u.active and " + LIVE;
     }
 
     private static Session map(ResultSet rs, StatementContext ctx) throws SQLException {

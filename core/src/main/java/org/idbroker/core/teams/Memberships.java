@@ -18,7 +18,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class Memberships {
 
     private static final String SQL = "select m.team_ids as m_team_ids, m.team_names as m_team_names,"
-            + " p.permissions as m_permissions from users u" + CallerQuery.joins() + " where u.id = ?";
+            + " p.permissions as m_permissions from users u" + CallerQuery.joins() + " where u.id = :user";
 
     private final Jdbi jdbi;
 
@@ -66,7 +66,7 @@ public final class Memberships {
 
     /** The teams a user is in and the permissions they grant (none for a user that does not exist). */
     public Membership of(UUID userId) {
-        return jdbi.withHandle(h -> CallerQuery.first(h, SQL, CallerQuery::membership, userId))
+        return jdbi.withHandle(h -> h.createQuery(SQL).bind("user", userId).map((rs, ctx) -> CallerQuery.membership(rs)).findOne())
                 .orElseGet(() -> new Membership(List.of(), Set.of()));
     }
 }

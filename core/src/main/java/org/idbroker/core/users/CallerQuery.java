@@ -9,12 +9,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import org.idbroker.core.teams.Membership;
 import org.idbroker.core.teams.TeamRef;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Query;
 
 /**
  * The SQL that reads a caller (user, teams, permissions, optionally external identities) in the
@@ -101,20 +98,5 @@ public final class CallerQuery {
         } catch (JsonProcessingException e) {
             throw new SQLException("unreadable external identities: " + e.getOriginalMessage(), e);
         }
-    }
-
-    /** Reads a row in the form a {@link ResultSet} gives it. */
-    @FunctionalInterface
-    public interface Row<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    /** Runs a query with positional parameters and reads its first row. */
-    public static <T> Optional<T> first(Handle handle, String sql, Row<T> row, Object... parameters) {
-        Query query = handle.createQuery(sql);
-        for (int n = 0; n < parameters.length; n++) {
-            query.bind(n, parameters[n]);
-        }
-        return query.map((rs, ctx) -> row.read(rs)).findFirst();
     }
 }
