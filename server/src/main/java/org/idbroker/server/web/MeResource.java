@@ -2,9 +2,6 @@ package org.idbroker.server.web;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
@@ -16,7 +13,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,42 +51,32 @@ public final class MeResource {
     private final Events events;
     private final BrokerConfig config;
     private final ProviderRegistry providers;
-    private final ObjectWriter meWriter;
 
     @Inject
     public MeResource(Authenticator authenticator, Sessions sessions, Events events,
-            BrokerConfig config, ProviderRegistry providers, ObjectMapper mapper) {
+            BrokerConfig config, ProviderRegistry providers) {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.events = requireNonNull(events, "events is null");
         this.config = requireNonNull(config, "config is null");
         this.providers = requireNonNull(providers, "providers is null");
-        this.meWriter = requireNonNull(mapper, "mapper is null").writerFor(Me.class);
     }
 
     /**
      * Who the caller is. Runs at every page load of the web app and for automation, so it stays lean:
-     * one statement reads the session or key, user, teams, permissions and identities; the credentials
-     * come as plain parameters (no per-request injection look-up) and the answer is written with a
-     * writer prepared once.
+     * one statement reads the session or key, user, teams, permissions and identities, and the
+     * credentials come as plain parameters (no per-request injection look-up).
      */
     @GET
     @Path("/me")
-    public Response me(@HeaderParam(Authenticator.API_KEY_HEADER) String apiKey, @CookieParam(Cookies.SESSION) String sessionToken) {
+    public Me me(@HeaderParam(Authenticator.API_KEY_HEADER) String apiKey, @CookieParam(Cookies.SESSION) String sessionToken) {
         Principal principal = authenticator.authenticate(apiKey, sessionToken, true).orElseThrow(ApiException::unauthorized);
         User user = principal.user();
         Membership membership = principal.membership();
         List<IdentityView> identities = principal.identities().stream()
                 .map(i -> new IdentityView(i.providerId(), i.issuer(), i.subject(), i.email())).toList();
-        Me me = new Me(user.id(), user.username(), user.displayName(), user.email(), identities, user.externalGroups(),
+        return new Me(user.id(), user.username(), user.displayName(), user.email(), identities, user.externalGroups(),
                 membership.teams(), membership.permissions());
-        byte[] json;
-        try {
-            json = meWriter.writeValueAsBytes(me);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e); // a bug, not bad input: answered 500
-        }
-        return Response.ok(json, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     /**
