@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.idbroker.core.users.Users;
 import org.jdbi.v3.core.Handle;
@@ -35,14 +36,26 @@ public final class Events {
         jdbi.useHandle(h -> record(h, type, outcome, reason, message, userId, providerId, details));
     }
 
+    /** Writes an event in the caller's transaction, with the origin of the request being served, and tells its listener. */
     public static void record(Handle h, String type, String outcome, String reason, String message, UUID userId,
             String providerId, Map<String, ?> details) {
+        Optional<RequestScope> scope = RequestScope.current();
+        RequestScope.Origin origin = scope.map(RequestScope::origin).orElse(RequestScope.Origin.NONE);
         h.createUpdate("""
-                insert into events (type, outcome, reason, message, user_id, provider_id, details)
-                values (:type, :outcome, :reason, :message, :user, :provider, cast(:details as jsonb))""")
+                insert into events (type, outcome, reason, message, user_id, provider_id, details, client_address,
+                    user_agent, request_id)
+                values (:type, :outcome, :reason, :message, :user, :provider, cast(:details as jsonb), :client, :agent,
+                    :request)""")
                 .bind("type", type).bind("outcome", outcome).bind("reason", reason).bind("message", message)
                 .bind("user", userId).bind("provider", providerId).bind("details", json(details))
+                .bind("client", clip(origin.clientAddress(), 100)).bind("agent", clip(origin.userAgent(), 512))
+                .bind("request", clip(origin.requestId(), 100))
                 .execute();
+        scope.ifPresent(s -> s.listener().recorded(type, outcome, reason, providerId, details == null ? Map.of() : details));
+    }
+
+    private static String clip(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 
     /** Events matching the filter, newest first. */
@@ -60,6 +73,15 @@ public final class Events {
         if (filter.providerId() != null) {
             sql.append(" and provider_id = :provider");
         }
+        if (filter.clientAddress() != null) {
+            sql.append(" and client_address = :client");
+        }
+        if (filter.userAgent() != null) {
+            sql.append(" and strpos(lower(user_agent), lower(:agent)) > 0");
+        }
+        if (filter.requestId() != null) {
+            sql.append(" and request_id = :request");
+        }
         if (filter.from() != null) {
             sql.append(" and at >= :from");
         }
@@ -71,6 +93,8 @@ public final class Events {
             Query query = h.createQuery(sql.toString())
                     .bind("type", filter.type()).bind("outcome", filter.outcome()).bind("user", filter.userId())
                     .bind("provider", filter.providerId()).bind("from", filter.from()).bind("to", filter.to())
+                    .bind("client", filter.clientAddress()).bind("agent", filter.userAgent())
+                    .bind("request", filter.requestId())
                     .bind("limit", filter.limit()).bind("offset", filter.offset());
             return query.map((rs, ctx) -> new Event(
                     rs.getLong("id"),
@@ -81,13 +105,19 @@ public final class Events {
                     rs.getString("message"),
                     rs.getObject("user_id", UUID.class),
                     rs.getString("provider_id"),
-                    parse(rs.getString("details")))).list();
+                    parse(rs.getString("details")),
+                    rs.getString("client_address"),
+                    rs.getString("user_agent"),
+                    rs.getString("request_id"))).list();
         });
     }
 
-    /** What to look for in the event log. Null fields match everything. */
-    public record EventFilter(String type, String outcome, UUID userId, String providerId, Instant from, Instant to,
-            int limit, int offset) {
+    /**
+     * What to look for in the event log. Null fields match everything; {@code userAgent} matches any user
+     * agent containing it (ignoring case), the other fields match exactly.
+     */
+    public record EventFilter(String type, String outcome, UUID userId, String providerId, String clientAddress,
+            String userAgent, String requestId, Instant from, Instant to, int limit, int offset) {
         public EventFilter {
             if (limit < 1 || limit > 500) {
                 throw new IllegalArgumentException("limit must be between 1 and 500");
@@ -95,6 +125,12 @@ public final class Events {
             if (offset < 0) {
                 throw new IllegalArgumentException("offset must not be negative");
             }
+        }
+
+        /** Without looking at where the events came from. */
+        public EventFilter(String type, String outcome, UUID userId, String providerId, Instant from, Instant to,
+                int limit, int offset) {
+            this(type, outcome, userId, providerId, null, null, null, from, to, limit, offset);
         }
     }
 

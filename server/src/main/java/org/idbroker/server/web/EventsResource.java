@@ -39,6 +39,8 @@ public final class EventsResource {
     @GET
     public EventPage find(@QueryParam("type") String type, @QueryParam("outcome") String outcome,
             @QueryParam("userId") String userId, @QueryParam("providerId") String providerId,
+            @QueryParam("clientAddress") String clientAddress, @QueryParam("userAgent") String userAgent,
+            @QueryParam("requestId") String requestId,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("offset") String offset,
             @QueryParam("limit") String limit, @Context HttpHeaders headers) {
         authenticator.require(headers, Permission.VIEW_EVENTS);
@@ -48,7 +50,9 @@ public final class EventsResource {
             throw ApiException.badRequest("invalid_to", "to must be later than from");
         }
         EventFilter filter = new EventFilter(Params.text("type", type, 100), Params.text("outcome", outcome, 100),
-                Params.uuid("userId", userId), Params.text("providerId", providerId, 100), fromInstant, toInstant,
+                Params.uuid("userId", userId), Params.text("providerId", providerId, 100),
+                Params.text("clientAddress", clientAddress, 100), Params.text("userAgent", userAgent, 200),
+                Params.text("requestId", requestId, 100), fromInstant, toInstant,
                 Params.integer("limit", limit, 100, 1, 500), Params.integer("offset", offset, 0, 0, Integer.MAX_VALUE));
         return new EventPage(events.find(filter), filter.offset(), filter.limit());
     }
