@@ -45,9 +45,12 @@ public final class TrustedProxies implements HttpConfiguration.Customizer {
         any = !addresses.isEmpty();
     }
 
-    /** Whether the TCP peer of this request is a trusted proxy. */
+    /** The request attribute set on a request whose TCP peer is trusted (forwarded headers replace the peer's address). */
+    static final String FROM_TRUSTED_PROXY = TrustedProxies.class.getName() + ".trusted";
+
+    /** Whether this request came from a trusted proxy (decided on the TCP peer, before forwarded headers apply). */
     public boolean trusts(Request request) {
-        return any && trusts(request.getConnectionMetaData().getRemoteSocketAddress());
+        return Boolean.TRUE.equals(request.getAttribute(FROM_TRUSTED_PROXY));
     }
 
     boolean trusts(SocketAddress peer) {
@@ -60,6 +63,10 @@ public final class TrustedProxies implements HttpConfiguration.Customizer {
 
     @Override
     public Request customize(Request request, HttpFields.Mutable responseHeaders) {
-        return trusts(request) ? forwarded.customize(request, responseHeaders) : request;
+        if (!trusts(request.getConnectionMetaData().getRemoteSocketAddress())) {
+            return request;
+        }
+        request.setAttribute(FROM_TRUSTED_PROXY, Boolean.TRUE);
+        return forwarded.customize(request, responseHeaders);
     }
 }
