@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -58,6 +59,7 @@ public final class BrokerServer implements AutoCloseable {
     private final BrokerConfig config;
     private final Housekeeping housekeeping;
     private final NodeOperations operations;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private BrokerServer(Server jetty, Injector injector, BrokerConfig config, NodeOperations operations) {
         this.jetty = jetty;
@@ -277,6 +279,9 @@ public final class BrokerServer implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         operations.drain();
         housekeeping.close();
         try {
