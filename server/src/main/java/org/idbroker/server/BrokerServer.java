@@ -8,6 +8,7 @@ import com.google.inject.Module;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +25,7 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.idbroker.core.crypto.MasterKeyCheck;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.db.Database;
+import org.idbroker.core.events.Events;
 import org.idbroker.core.sessions.SessionLifetimes;
 import org.idbroker.core.signin.LoginTransactions;
 import org.idbroker.server.operations.NodeOperations;
@@ -66,7 +68,8 @@ public final class BrokerServer implements AutoCloseable {
         this.injector = injector;
         this.config = config;
         this.operations = operations;
-        this.housekeeping = new Housekeeping(injector.getInstance(LoginTransactions.class));
+        this.housekeeping = new Housekeeping(injector.getInstance(LoginTransactions.class), injector.getInstance(Events.class),
+                operations.operations().eventRetention(), injector.getInstance(Clock.class));
     }
 
     /**

@@ -54,6 +54,22 @@ public final class Events {
         scope.ifPresent(s -> s.listener().recorded(type, outcome, reason, providerId, details == null ? Map.of() : details));
     }
 
+    /**
+     * Deletes events older than {@code cutoff}, at most {@code batch} rows per statement so no statement
+     * holds the table long; returns how many went.
+     */
+    public int purgeOlderThan(Instant cutoff, int batch) {
+        int total = 0;
+        int deleted;
+        do {
+            deleted = jdbi.withHandle(h -> h.createUpdate(
+                    "delete from events where id in (select id from events where at < :cutoff order by id limit :batch)")
+                    .bind("cutoff", cutoff).bind("batch", batch).execute());
+            total += deleted;
+        } while (deleted == batch);
+        return total;
+    }
+
     private static String clip(String value, int max) {
         return value == null || value.length() <= max ? value : value.substring(0, max);
     }
@@ -88,13 +104,18 @@ public final class Events {
         if (filter.to() != null) {
             sql.append(" and at < :to");
         }
-        sql.append(" order by id desc limit :limit offset :offset");
+        if (filter.after() != null) {
+            // a stream: the events after a cursor, oldest first, for shipping them elsewhere
+            sql.append(" and id > :after order by id limit :limit");
+        } else {
+            sql.append(" order by id desc limit :limit offset :offset");
+        }
         return jdbi.withHandle(h -> {
             Query query = h.createQuery(sql.toString())
                     .bind("type", filter.type()).bind("outcome", filter.outcome()).bind("user", filter.userId())
                     .bind("provider", filter.providerId()).bind("from", filter.from()).bind("to", filter.to())
                     .bind("client", filter.clientAddress()).bind("agent", filter.userAgent())
-                    .bind("request", filter.requestId())
+                    .bind("request", filter.requestId()).bind("after", filter.after())
                     .bind("limit", filter.limit()).bind("offset", filter.offset());
             return query.map((rs, ctx) -> new Event(
                     rs.getLong("id"),
@@ -114,10 +135,11 @@ public final class Events {
 
     /**
      * What to look for in the event log. Null fields match everything; {@code userAgent} matches any user
-     * agent containing it (ignoring case), the other fields match exactly.
+     * agent containing it (ignoring case), the other fields match exactly. With {@code after} (an event id)
+     * the events after it come oldest first and {@code offset} is not used: a cursor for reading the log as a stream.
      */
     public record EventFilter(String type, String outcome, UUID userId, String providerId, String clientAddress,
-            String userAgent, String requestId, Instant from, Instant to, int limit, int offset) {
+            String userAgent, String requestId, Instant from, Instant to, int limit, int offset, Long after) {
         public EventFilter {
             if (limit < 1 || limit > 500) {
                 throw new IllegalArgumentException("limit must be between 1 and 500");
@@ -125,12 +147,15 @@ public final class Events {
             if (offset < 0) {
                 throw new IllegalArgumentException("offset must not be negative");
             }
+            if (after != null && after < 0) {
+                throw new IllegalArgumentException("after must not be negative");
+            }
         }
 
         /** Without looking at where the events came from. */
         public EventFilter(String type, String outcome, UUID userId, String providerId, Instant from, Instant to,
                 int limit, int offset) {
-            this(type, outcome, userId, providerId, null, null, null, from, to, limit, offset);
+            this(type, outcome, userId, providerId, null, null, null, from, to, limit, offset, null);
         }
     }
 

@@ -69,7 +69,16 @@ final class ServerOptions {
                     + " (default: ${DEFAULT-VALUE}). Env: IDBROKER_SHUTDOWN_TIMEOUT.")
     double shutdownTimeout;
 
+    @Option(names = "--event-retention-days", paramLabel = "DAYS", defaultValue = "${env:IDBROKER_EVENT_RETENTION_DAYS:-90}",
+            description = "Events older than this are deleted, continuously; 0 keeps them all (default: ${DEFAULT-VALUE})."
+                    + " Env: IDBROKER_EVENT_RETENTION_DAYS.")
+    int eventRetentionDays;
+
     Operations operations() {
+        if (eventRetentionDays < 0 || eventRetentionDays > 36_500) {
+            throw new CliException("--event-retention-days must be between 0 (keep every event) and 36500, got "
+                    + eventRetentionDays, 2);
+        }
         int port;
         if (managementPort == null || managementPort.isBlank() || managementPort.trim().equalsIgnoreCase("off")) {
             port = Operations.OFF;
@@ -97,7 +106,8 @@ final class ServerOptions {
             throw new CliException("--trusted-proxies: " + e.getMessage(), 2);
         }
         return new Operations(port, managementBind, proxies, accessLog,
-                Duration.ofMillis(Math.round(shutdownDelay * 1000)), Duration.ofMillis(Math.round(shutdownTimeout * 1000)));
+                Duration.ofMillis(Math.round(shutdownDelay * 1000)), Duration.ofMillis(Math.round(shutdownTimeout * 1000)),
+                Duration.ofDays(eventRetentionDays));
     }
 
     LogFormat logFormat() {

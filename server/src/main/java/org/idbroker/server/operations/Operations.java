@@ -17,27 +17,30 @@ import java.util.List;
  * @param shutdownDelay how long {@code /health/ready} answers 503 while everything is still served,
  *        so a load balancer stops sending before the port closes
  * @param shutdownTimeout how long requests in flight may take to finish once the port is closed
+ * @param eventRetention how long events are kept; older ones are deleted continuously ({@link Duration#ZERO}: kept)
  */
 public record Operations(int managementPort, String managementBind, List<String> trustedProxies, boolean accessLog,
-        Duration shutdownDelay, Duration shutdownTimeout) {
+        Duration shutdownDelay, Duration shutdownTimeout, Duration eventRetention) {
 
     public static final int OFF = -1;
     public static final Duration DEFAULT_SHUTDOWN_DELAY = Duration.ZERO;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(90);
     /** No management port, no trusted proxy, no access log, the default drain. */
     public static final Operations DEFAULT = new Operations(OFF, "0.0.0.0", List.of(), false, DEFAULT_SHUTDOWN_DELAY,
-            DEFAULT_SHUTDOWN_TIMEOUT);
+            DEFAULT_SHUTDOWN_TIMEOUT, DEFAULT_EVENT_RETENTION);
 
     public Operations {
         requireNonNull(managementBind, "managementBind is null");
         trustedProxies = List.copyOf(requireNonNull(trustedProxies, "trustedProxies is null"));
         requireNonNull(shutdownDelay, "shutdownDelay is null");
         requireNonNull(shutdownTimeout, "shutdownTimeout is null");
+        requireNonNull(eventRetention, "eventRetention is null");
         if (managementPort < OFF || managementPort > 65535) {
             throw new IllegalArgumentException("the management port must be between 0 and 65535, got " + managementPort);
         }
-        if (shutdownDelay.isNegative() || shutdownTimeout.isNegative()) {
-            throw new IllegalArgumentException("the shutdown delay and timeout must not be negative");
+        if (shutdownDelay.isNegative() || shutdownTimeout.isNegative() || eventRetention.isNegative()) {
+            throw new IllegalArgumentException("the shutdown delay and timeout and the event retention must not be negative");
         }
     }
 
@@ -46,18 +49,22 @@ public record Operations(int managementPort, String managementBind, List<String>
     }
 
     public Operations withManagementPort(int port) {
-        return new Operations(port, managementBind, trustedProxies, accessLog, shutdownDelay, shutdownTimeout);
+        return new Operations(port, managementBind, trustedProxies, accessLog, shutdownDelay, shutdownTimeout, eventRetention);
     }
 
     public Operations withTrustedProxies(List<String> proxies) {
-        return new Operations(managementPort, managementBind, proxies, accessLog, shutdownDelay, shutdownTimeout);
+        return new Operations(managementPort, managementBind, proxies, accessLog, shutdownDelay, shutdownTimeout, eventRetention);
     }
 
     public Operations withAccessLog(boolean on) {
-        return new Operations(managementPort, managementBind, trustedProxies, on, shutdownDelay, shutdownTimeout);
+        return new Operations(managementPort, managementBind, trustedProxies, on, shutdownDelay, shutdownTimeout, eventRetention);
+    }
+
+    public Operations withEventRetention(Duration retention) {
+        return new Operations(managementPort, managementBind, trustedProxies, accessLog, shutdownDelay, shutdownTimeout, retention);
     }
 
     public Operations withShutdown(Duration delay, Duration timeout) {
-        return new Operations(managementPort, managementBind, trustedProxies, accessLog, delay, timeout);
+        return new Operations(managementPort, managementBind, trustedProxies, accessLog, delay, timeout, eventRetention);
     }
 }
