@@ -14,6 +14,8 @@ import org.idbroker.core.users.Users;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The event log. */
 public final class Events {
@@ -24,6 +26,7 @@ public final class Events {
     public static final String FAILURE = "failure";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(Events.class);
 
     private final Jdbi jdbi;
 
@@ -51,7 +54,14 @@ public final class Events {
                 .bind("client", clip(origin.clientAddress(), 100)).bind("agent", clip(origin.userAgent(), 512))
                 .bind("request", clip(origin.requestId(), 100))
                 .execute();
-        scope.ifPresent(s -> s.listener().recorded(type, outcome, reason, providerId, details == null ? Map.of() : details));
+        scope.ifPresent(s -> {
+            try {
+                s.listener().recorded(type, outcome, reason, providerId, details == null ? Map.of() : details);
+            } catch (RuntimeException e) {
+                // counting an event must never undo it, nor the sign-in it belongs to
+                LOG.warn("An event listener failed on a {} event: {}", type, e.toString());
+            }
+        });
     }
 
     /**
