@@ -205,7 +205,6 @@ public final class EmbeddedPostgresBinaries {
         try {
             URLConnection connection = url.openConnection();
             if (connection instanceof JarURLConnection jar) {
-                jar.setUseCaches(false);
                 JarEntry entry = jar.getJarEntry();
                 if (entry.getCrc() != -1 && entry.getSize() != -1) {
                     return resource + " size=" + entry.getSize() + " crc32=" + Long.toHexString(entry.getCrc());
