@@ -32,6 +32,7 @@ import org.idbroker.server.web.SignInResource;
 import org.idbroker.server.web.TeamsResource;
 import org.idbroker.server.web.UserSessionsResource;
 import org.idbroker.server.web.UsersResource;
+import org.idbroker.server.web.oidc.ClientsResource;
 
 /** The HTTP API: Jersey resources built by Guice, JSON by Jackson, errors as JSON. */
 public final class WebModule extends AbstractModule {
@@ -53,6 +54,7 @@ public final class WebModule extends AbstractModule {
             RolesResource.class,
             PermissionsResource.class,
             EventsResource.class,
+            ClientsResource.class,
             PagesResource.class);
 
     /** Hands Jersey the broker's Jackson configuration. */
