@@ -29,6 +29,8 @@ import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.server.providers.ProviderTypes;
 import org.idbroker.server.sessions.SessionMaintenance;
 import org.idbroker.server.sessions.SessionsModule;
+import org.idbroker.server.web.oidc.OidcMaintenance;
+import org.idbroker.server.web.oidc.OidcModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -146,6 +148,7 @@ public final class BrokerServer implements AutoCloseable {
                     new CoreModule(database, cipher, config),
                     new ProvidersModule(types),
                     new SessionsModule(),
+                    new OidcModule(),
                     new WebModule()));
             modules.addAll(List.of(extraModules));
             injector = Guice.createInjector(modules);
@@ -161,6 +164,7 @@ public final class BrokerServer implements AutoCloseable {
             throw e;
         }
         injector.getInstance(SessionMaintenance.class).start();
+        injector.getInstance(OidcMaintenance.class).start();
         try {
             jetty.start();
         } catch (Exception e) {
@@ -232,6 +236,7 @@ public final class BrokerServer implements AutoCloseable {
             LOG.warn("The HTTP server did not stop cleanly: {}", e.getMessage());
         }
         injector.getInstance(SessionMaintenance.class).close();
+        injector.getInstance(OidcMaintenance.class).close();
         injector.getInstance(ProviderRegistry.class).close();
     }
 

@@ -32,7 +32,11 @@ import org.idbroker.server.web.SignInResource;
 import org.idbroker.server.web.TeamsResource;
 import org.idbroker.server.web.UserSessionsResource;
 import org.idbroker.server.web.UsersResource;
+import org.idbroker.server.web.oidc.AuthorizeResource;
 import org.idbroker.server.web.oidc.ClientsResource;
+import org.idbroker.server.web.oidc.DiscoveryResource;
+import org.idbroker.server.web.oidc.TokenResource;
+import org.idbroker.server.web.oidc.UserInfoResource;
 
 /** The HTTP API: Jersey resources built by Guice, JSON by Jackson, errors as JSON. */
 public final class WebModule extends AbstractModule {
@@ -55,6 +59,10 @@ public final class WebModule extends AbstractModule {
             PermissionsResource.class,
             EventsResource.class,
             ClientsResource.class,
+            DiscoveryResource.class,
+            AuthorizeResource.class,
+            TokenResource.class,
+            UserInfoResource.class,
             PagesResource.class);
 
     /** Hands Jersey the broker's Jackson configuration. */

@@ -1,0 +1,110 @@
+package org.idbroker.it.oidc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.idbroker.it.support.TestingBroker;
+import org.idbroker.it.support.TestingBrowser;
+import org.idbroker.it.support.TestingIdp;
+import org.idbroker.it.support.TestingRelyingParty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An application signs in through the broker with the certified relying-party library openid-client:
+ * discovery, authorization with PKCE, the person signing in upstream at a real OpenID provider, code
+ * exchange, ID-token validation and userinfo, all over HTTP against the running broker.
+ */
+class OpenIdClientTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private TestingIdp idp;
+    private TestingBroker broker;
+    private TestingRelyingParty rp;
+
+    @BeforeEach
+    void start() {
+        idp = TestingIdp.start();
+        broker = TestingBroker.start();
+        broker.configureAsTheGuideSays(idp);
+    }
+
+    @AfterEach
+    void stop() {
+        if (rp != null) {
+            rp.close();
+        }
+        broker.close();
+        idp.close();
+    }
+
+    @Test
+    void aConfidentialClientSignsAPersonInAndLearnsWhoTheyAreAndTheirTeams() throws Exception {
+        int port = TestingRelyingParty.freePort();
+        String secret = register("grafana", "confidential", port);
+        rp = TestingRelyingParty.start(broker.baseUri().toString(), "grafana", secret, "basic", port);
+        idp.nextSignIn("sub-alice", alice());
+
+        JsonNode result = signIn(new TestingBrowser());
+
+        String userId = broker.strings("select id::text from users where username = 'alice'").get(0);
+        JsonNode claims = result.get("claims");
+        assertThat(claims.get("iss").asText()).isEqualTo(broker.baseUri().toString());
+        assertThat(claims.get("sub").asText()).isEqualTo(userId).isNotEqualTo("sub-alice");
+        assertThat(claims.get("aud").asText()).isEqualTo("grafana");
+        assertThat(claims.get("preferred_username").asText()).isEqualTo("alice");
+        assertThat(claims.get("email").asText()).isEqualTo("alice@example.com");
+        assertThat(claims.get("groups")).extracting(JsonNode::asText).containsExactly("Everyone");
+        assertThat(claims.has("at_hash")).isTrue();
+        assertThat(claims.has("nonce")).isTrue();
+        assertThat(claims.get("sid").asText()).isEqualTo(broker.strings("select id::text from sessions").get(0));
+        assertThat(result.get("userinfo").get("sub").asText()).isEqualTo(userId);
+        assertThat(result.get("userinfo").get("groups")).extracting(JsonNode::asText).containsExactly("Everyone");
+        assertThat(broker.strings("select outcome from events where type = 'client-sign-in'")).containsExactly("success");
+    }
+
+    @Test
+    void aPublicClientWithPkceAndAClientSecretPostClientBothSignIn() throws Exception {
+        int port = TestingRelyingParty.freePort();
+        register("spa", "public", port);
+        rp = TestingRelyingParty.start(broker.baseUri().toString(), "spa", null, "none", port);
+        idp.nextSignIn("sub-alice", alice());
+        TestingBrowser browser = new TestingBrowser();
+        assertThat(signIn(browser).get("claims").get("preferred_username").asText()).isEqualTo("alice");
+        rp.close();
+
+        // a second application: the browser already has a broker session, so no trip to the IdP
+        int other = TestingRelyingParty.freePort();
+        String secret = register("wiki", "confidential", other);
+        rp = TestingRelyingParty.start(broker.baseUri().toString(), "wiki", secret, "post", other);
+        idp.drainRequests();
+        List<HttpResponse<String>> hops = browser.follow(rp.uri("/login"));
+        assertThat(hops).noneMatch(h -> h.uri().toString().startsWith(idp.issuer()));
+        JsonNode result = JSON.readTree(hops.get(hops.size() - 1).body());
+        assertThat(result.get("claims").get("aud").asText()).as(result.toString()).isEqualTo("wiki");
+    }
+
+    private JsonNode signIn(TestingBrowser browser) throws Exception {
+        List<HttpResponse<String>> hops = browser.follow(rp.uri("/login"));
+        HttpResponse<String> last = hops.get(hops.size() - 1);
+        assertThat(last.statusCode()).as(last.body() + "\n" + rp.output()).isEqualTo(200);
+        return JSON.readTree(last.body());
+    }
+
+    private String register(String clientId, String type, int port) {
+        TestingBroker.CliResult created = broker.cli("client", "create", "--client-id", clientId, "--name", clientId,
+                "--type", type, "--redirect-uri", TestingRelyingParty.redirectUri(port));
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        return type.equals("public") ? null : created.out().lines().reduce((a, b) -> b).orElseThrow();
+    }
+
+    static Map<String, Object> alice() {
+        return Map.of("preferred_username", "alice", "name", "Alice Doe", "email", "alice@example.com",
+                "email_verified", true, "groups", List.of("developers"));
+    }
+}

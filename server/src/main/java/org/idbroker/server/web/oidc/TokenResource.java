@@ -1,0 +1,232 @@
+package org.idbroker.server.web.oidc;
+
+import static java.util.Objects.requireNonNull;
+
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationGrant;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.OAuth2Error;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenErrorResponse;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
+import com.nimbusds.oauth2.sdk.auth.PlainClientSecret;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.idbroker.core.clients.Client;
+import org.idbroker.core.clients.Clients;
+import org.idbroker.core.clients.GrantTypes;
+import org.idbroker.core.events.Events;
+import org.idbroker.core.oauth.AuthorizationCodes;
+import org.idbroker.core.oauth.Subjects;
+import org.idbroker.server.BrokerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The token endpoint. Clients authenticate with {@code client_secret_basic} or
+ * {@code client_secret_post} (confidential) or name themselves (public, PKCE then being what binds
+ * the code to them). A code is spent in one compare-and-set; it must come from the same client with
+ * the same redirect URI and the verifier of its challenge. Errors are RFC 6749's.
+ */
+@Path("/oauth2/token")
+public final class TokenResource {
+
+    static final int MAX_BODY_BYTES = 16 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(TokenResource.class);
+
+    private final Clients clients;
+    private final AuthorizationCodes codes;
+    private final Subjects subjects;
+    private final TokenIssuer issuer;
+    private final Events events;
+    private final BrokerConfig config;
+
+    @Inject
+    public TokenResource(Clients clients, AuthorizationCodes codes, Subjects subjects, TokenIssuer issuer, Events events,
+            BrokerConfig config) {
+        this.clients = requireNonNull(clients, "clients is null");
+        this.codes = requireNonNull(codes, "codes is null");
+        this.subjects = requireNonNull(subjects, "subjects is null");
+        this.issuer = requireNonNull(issuer, "issuer is null");
+        this.events = requireNonNull(events, "events is null");
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    @POST
+    public Response token(InputStream body, @Context HttpHeaders headers) {
+        String form;
+        try {
+            form = read(body);
+        } catch (IOException e) {
+            return error(OAuth2Error.INVALID_REQUEST.setDescription("The request body could not be read"));
+        }
+        if (form == null) {
+            return error(OAuth2Error.INVALID_REQUEST.setDescription("The request body is larger than " + MAX_BODY_BYTES + " bytes"));
+        }
+        HTTPRequest http = new HTTPRequest(HTTPRequest.Method.POST, OidcEndpoints.at(config.publicUrl(), OidcEndpoints.TOKEN));
+        String contentType = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
+        if (contentType != null) {
+            http.setHeader("Content-Type", contentType);
+        }
+        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization != null) {
+            http.setHeader("Authorization", authorization);
+        }
+        http.setBody(form);
+        TokenRequest request;
+        try {
+            request = TokenRequest.parse(http);
+        } catch (ParseException e) {
+            ErrorObject error = e.getErrorObject() != null && e.getErrorObject().getCode() != null ? e.getErrorObject()
+                    : OAuth2Error.INVALID_REQUEST.setDescription(e.getMessage());
+            if (OAuth2Error.INVALID_CLIENT.getCode().equals(error.getCode())) {
+                return invalidClient(authorization != null);
+            }
+            return error(error);
+        }
+        Optional<Client> authenticated = authenticate(request);
+        if (authenticated.isEmpty()) {
+            return invalidClient(request.getClientAuthentication() != null
+                    && request.getClientAuthentication().getMethod().equals(ClientAuthenticationMethod.CLIENT_SECRET_BASIC));
+        }
+        Client client = authenticated.get();
+        AuthorizationGrant grant = request.getAuthorizationGrant();
+        if (grant instanceof AuthorizationCodeGrant codeGrant) {
+            return authorizationCode(client, codeGrant);
+        }
+        return error(OAuth2Error.UNSUPPORTED_GRANT_TYPE.setDescription("The grant type " + grant.getType() + " is not offered"));
+    }
+
+    private Response authorizationCode(Client client, AuthorizationCodeGrant grant) {
+        if (!client.allows(GrantTypes.AUTHORIZATION_CODE)) {
+            return error(OAuth2Error.UNAUTHORIZED_CLIENT.setDescription("This client may not use authorization_code"));
+        }
+        AuthorizationCodes.Redemption redemption = codes.redeem(grant.getAuthorizationCode().getValue());
+        if (redemption instanceof AuthorizationCodes.Redemption.Replayed replayed) {
+            LOG.warn("Authorization code replayed for client {}", client.id());
+            events.record(AuthorizeResource.CLIENT_SIGN_IN, Events.FAILURE, "code_replayed",
+                    "an authorization code was presented again", replayed.grant().userId(), null, Map.of("clientId", client.id()));
+            return error(OAuth2Error.INVALID_GRANT.setDescription("The authorization code was already used"));
+        }
+        if (!(redemption instanceof AuthorizationCodes.Redemption.Redeemed redeemed)) {
+            return error(OAuth2Error.INVALID_GRANT.setDescription("The authorization code is unknown or expired"));
+        }
+        AuthorizationCodes.Grant issued = redeemed.grant();
+        if (!issued.clientId().equals(client.id())) {
+            LOG.warn("Client {} presented a code issued to client {}", client.id(), issued.clientId());
+            return error(OAuth2Error.INVALID_GRANT.setDescription("The authorization code was issued to another client"));
+        }
+        if (grant.getRedirectionURI() == null || !issued.redirectUri().equals(grant.getRedirectionURI().toString())) {
+            return error(OAuth2Error.INVALID_GRANT.setDescription("redirect_uri differs from the one of the authorization request"));
+        }
+        CodeVerifier verifier = grant.getCodeVerifier();
+        if (issued.codeChallenge() == null && verifier != null) {
+            return error(OAuth2Error.INVALID_GRANT.setDescription("A code_verifier was sent for a code issued without a code_challenge"));
+        }
+        if (issued.codeChallenge() != null) {
+            if (verifier == null) {
+                return error(OAuth2Error.INVALID_GRANT.setDescription("code_verifier is missing"));
+            }
+            String computed = CodeChallenge.compute(CodeChallengeMethod.S256, verifier).getValue();
+            if (!MessageDigest.isEqual(computed.getBytes(StandardCharsets.US_ASCII),
+                    issued.codeChallenge().getBytes(StandardCharsets.US_ASCII))) {
+                return error(OAuth2Error.INVALID_GRANT.setDescription("code_verifier does not match the code_challenge"));
+            }
+        }
+        Optional<Subjects.Subject> subject = subjects.find(issued.userId(), issued.sessionId());
+        if (subject.isEmpty()) {
+            return error(OAuth2Error.INVALID_GRANT.setDescription("The session or account this code was issued for has ended"));
+        }
+        if (!client.admits(subject.get().membership().teams())) {
+            return error(OAuth2Error.INVALID_GRANT.setDescription("The user is no longer in a team that may use this application"));
+        }
+        Scope scope = Scope.parse(issued.scope());
+        BearerAccessToken accessToken = issuer.accessToken(client, subject.get(), issued.sessionId(), scope);
+        String idToken = issuer.idToken(client, subject.get(), issued.sessionId(), scope, issued.authTime(), issued.nonce(),
+                accessToken);
+        return send(new OIDCTokenResponse(new OIDCTokens(idToken, accessToken, null)).toHTTPResponse());
+    }
+
+    /** The client the request is from: a confidential one that proved it with a live secret, or a public one naming itself. */
+    private Optional<Client> authenticate(TokenRequest request) {
+        ClientAuthentication auth = request.getClientAuthentication();
+        if (auth != null) {
+            if (!(auth instanceof PlainClientSecret secret)) {
+                return Optional.empty();
+            }
+            String id = auth.getClientID().getValue();
+            if (!clients.authenticate(id, secret.getClientSecret().getValue())) {
+                LOG.warn("Client authentication failed at the token endpoint");
+                return Optional.empty();
+            }
+            return clients.find(id).filter(Client::confidential);
+        }
+        ClientID id = request.getClientID();
+        if (id == null) {
+            return Optional.empty();
+        }
+        return clients.find(id.getValue()).filter(c -> !c.confidential());
+    }
+
+    private static Response invalidClient(boolean basic) {
+        ErrorObject error = OAuth2Error.INVALID_CLIENT.setDescription("Client authentication failed: unknown client, wrong "
+                + "secret, or a confidential client that sent no secret");
+        Response.ResponseBuilder response = Response.status(401).type("application/json;charset=utf-8")
+                .entity(error.toJSONObject().toJSONString()).header("Cache-Control", "no-store");
+        if (basic) {
+            response.header("WWW-Authenticate", "Basic realm=\"idbroker\"");
+        }
+        return response.build();
+    }
+
+    private static Response error(ErrorObject error) {
+        return send(new TokenErrorResponse(error).toHTTPResponse());
+    }
+
+    static Response send(HTTPResponse http) {
+        Response.ResponseBuilder response = Response.status(http.getStatusCode());
+        @SuppressWarnings("unchecked")
+        Map<String, List<String>> headers = http.getHeaderMap();
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            for (String value : header.getValue()) {
+                response.header(header.getKey(), value);
+            }
+        }
+        response.header("Cache-Control", "no-store");
+        return response.entity(http.getBody()).build();
+    }
+
+    private static String read(InputStream body) throws IOException {
+        if (body == null) {
+            return "";
+        }
+        byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            return null;
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
