@@ -1,6 +1,7 @@
 // A relying party built on the certified openid-client library, as an application in front of the broker would
 // be. It listens on 127.0.0.1:$PORT: /login sends the browser to the broker (code flow, PKCE S256, state, nonce);
-// /callback redeems the code, validates the ID token and reads userinfo, and answers what it learned as JSON.
+// /callback redeems the code, validates the ID token and reads userinfo, and answers what it learned as JSON;
+// /refresh?token=T refreshes with openid-client's refresh-token grant.
 // Environment: ISSUER, CLIENT_ID, CLIENT_SECRET (absent: a public client), CLIENT_AUTH (basic|post), PORT.
 import http from 'node:http';
 import * as client from 'openid-client';
@@ -63,7 +64,15 @@ const server = http.createServer(async (req, res) => {
       });
       const claims = tokens.claims();
       const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
-      answer(res, 200, {claims, userinfo, tokenType: tokens.token_type, expiresIn: tokens.expiresIn()});
+      answer(res, 200, {claims, userinfo, tokenType: tokens.token_type, expiresIn: tokens.expiresIn(),
+        refreshToken: tokens.refresh_token});
+      return;
+    }
+    if (url.pathname === '/refresh') {
+      // the test hands over the refresh token to use, so it can also present a spent one
+      const tokens = await client.refreshTokenGrant(config, url.searchParams.get('token'));
+      answer(res, 200, {claims: tokens.claims(), refreshToken: tokens.refresh_token,
+        userinfo: await client.fetchUserInfo(config, tokens.access_token, tokens.claims().sub)});
       return;
     }
     answer(res, 404, {error: 'not_found'});

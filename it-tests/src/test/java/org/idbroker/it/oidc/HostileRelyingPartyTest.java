@@ -128,6 +128,37 @@ class HostileRelyingPartyTest {
     }
 
     @Test
+    void aReplayedCodeRevokesTheRefreshTokensIssuedFromItAndAnotherClientCannotRefresh() throws Exception {
+        String verifier = "verifier-" + "r".repeat(50);
+        String code = code("app", REDIRECT, verifier);
+        String refresh = JSON.readTree(redeem("app", secret, code, REDIRECT, verifier).body()).get("refresh_token").asText();
+        String otherSecret = rotate("other");
+        HttpResponse<String> stolen = post(Map.of("grant_type", "refresh_token", "refresh_token", refresh),
+                basic("other", otherSecret));
+        assertThat(error(stolen)).isEqualTo("invalid_grant");
+        assertThat(broker.count("select count(*) from refresh_families where revoked_at is null")).isEqualTo(1);
+
+        assertThat(error(redeem("app", secret, code, REDIRECT, verifier))).isEqualTo("invalid_grant");
+        HttpResponse<String> afterReplay = post(Map.of("grant_type", "refresh_token", "refresh_token", refresh), basic("app", secret));
+        assertThat(error(afterReplay)).isEqualTo("invalid_grant");
+        assertThat(broker.count("select count(*) from refresh_families where revoked_at is null")).isZero();
+    }
+
+    @Test
+    void clientCredentialsGiveAnAutomationClientAnAccessTokenAndNobodyElse() throws Exception {
+        String robot = create("robot", "confidential", "--grant-type", "client_credentials");
+        HttpResponse<String> token = post(Map.of("grant_type", "client_credentials", "scope", "reports"), basic("robot", robot));
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(token.body());
+        assertThat(body.get("token_type").asText()).isEqualTo("Bearer");
+        assertThat(body.has("id_token")).isFalse();
+        assertThat(body.has("refresh_token")).isFalse();
+        assertThat(error(post(Map.of("grant_type", "client_credentials"), basic("app", secret)))).isEqualTo("unauthorized_client");
+        assertThat(error(post(Map.of("grant_type", "password", "username", "a", "password", "b"), basic("robot", robot))))
+                .isEqualTo("unsupported_grant_type");
+    }
+
+    @Test
     void twoParallelRedemptionsOfOneCodeGiveOneSuccess() throws Exception {
         String verifier = "verifier-" + "p".repeat(50);
         for (int round = 0; round < 5; round++) {
@@ -261,8 +292,11 @@ class HostileRelyingPartyTest {
         if (verifier != null) {
             form.put("code_verifier", verifier);
         }
-        String basic = Base64.getEncoder().encodeToString((enc(clientId) + ":" + enc(clientSecret)).getBytes(StandardCharsets.UTF_8));
-        return post(form, "Basic " + basic);
+        return post(form, basic(clientId, clientSecret));
+    }
+
+    private static String basic(String clientId, String clientSecret) {
+        return "Basic " + Base64.getEncoder().encodeToString((enc(clientId) + ":" + enc(clientSecret)).getBytes(StandardCharsets.UTF_8));
     }
 
     private HttpResponse<String> post(Map<String, String> form, String authorization) throws Exception {

@@ -89,6 +89,53 @@ class OpenIdClientTest {
         assertThat(result.get("claims").get("aud").asText()).as(result.toString()).isEqualTo("wiki");
     }
 
+    @Test
+    void refreshTokensRotateAndASpentOneRevokesTheWholeFamily() throws Exception {
+        int port = TestingRelyingParty.freePort();
+        String secret = register("grafana", "confidential", port);
+        rp = TestingRelyingParty.start(broker.baseUri().toString(), "grafana", secret, "basic", port);
+        idp.nextSignIn("sub-alice", alice());
+        TestingBrowser browser = new TestingBrowser();
+        String first = signIn(browser).get("refreshToken").asText();
+
+        JsonNode refreshed = refresh(browser, first);
+        assertThat(refreshed.get("status").asInt()).as(refreshed.toString()).isEqualTo(200);
+        JsonNode body = refreshed.get("body");
+        assertThat(body.get("claims").get("preferred_username").asText()).isEqualTo("alice");
+        assertThat(body.get("userinfo").get("preferred_username").asText()).isEqualTo("alice");
+        String second = body.get("refreshToken").asText();
+        assertThat(second).isNotEqualTo(first);
+
+        JsonNode replayed = refresh(browser, first);
+        assertThat(replayed.get("status").asInt()).isEqualTo(400);
+        assertThat(replayed.get("body").get("error").asText()).isEqualTo("invalid_grant");
+        // the thief's replay revoked the family: the legitimate newest token is dead too
+        assertThat(refresh(browser, second).get("body").get("error").asText()).isEqualTo("invalid_grant");
+        assertThat(broker.count("select count(*) from refresh_families where revoked_at is not null")).isEqualTo(1);
+    }
+
+    @Test
+    void endingTheBrokerSessionKillsTheRefreshTokensOfThatSession() throws Exception {
+        int port = TestingRelyingParty.freePort();
+        String secret = register("grafana", "confidential", port);
+        rp = TestingRelyingParty.start(broker.baseUri().toString(), "grafana", secret, "basic", port);
+        idp.nextSignIn("sub-alice", alice());
+        TestingBrowser browser = new TestingBrowser();
+        String token = signIn(browser).get("refreshToken").asText();
+
+        HttpResponse<String> signedOut = browser.send(java.net.http.HttpRequest.newBuilder(broker.uri("/api/users/sign-out"))
+                .header("X-Requested-With", "test").POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(signedOut.statusCode()).isLessThan(300);
+
+        assertThat(refresh(browser, token).get("body").get("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    private JsonNode refresh(TestingBrowser browser, String token) throws Exception {
+        HttpResponse<String> answer = browser.getJson(rp.uri("/refresh?token=" + java.net.URLEncoder.encode(token,
+                java.nio.charset.StandardCharsets.UTF_8)));
+        return JSON.createObjectNode().put("status", answer.statusCode()).set("body", JSON.readTree(answer.body()));
+    }
+
     private JsonNode signIn(TestingBrowser browser) throws Exception {
         List<HttpResponse<String>> hops = browser.follow(rp.uri("/login"));
         HttpResponse<String> last = hops.get(hops.size() - 1);

@@ -57,7 +57,7 @@ public final class DiscoveryResource {
         m.setUserInfoEndpointURI(OidcEndpoints.at(publicUrl, OidcEndpoints.USERINFO));
         m.setResponseTypes(List.of(ResponseType.CODE));
         m.setResponseModes(List.of(ResponseMode.QUERY));
-        m.setGrantTypes(List.of(GrantType.AUTHORIZATION_CODE));
+        m.setGrantTypes(List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN, GrantType.CLIENT_CREDENTIALS));
         m.setCodeChallengeMethods(List.of(CodeChallengeMethod.S256));
         m.setTokenEndpointAuthMethods(List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
                 ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.NONE));

@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.idbroker.core.oauth.AuthorizationCodes;
 import org.idbroker.core.oauth.AuthorizationRequests;
+import org.idbroker.core.oauth.RefreshTokens;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +24,15 @@ public final class OidcMaintenance implements AutoCloseable {
     private final OidcKeys keys;
     private final AuthorizationRequests requests;
     private final AuthorizationCodes codes;
+    private final RefreshTokens refreshTokens;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "oidc-maintenance");
         thread.setDaemon(true);
         return thread;
     });
 
-    OidcMaintenance(OidcKeys keys, AuthorizationRequests requests, AuthorizationCodes codes) {
+    OidcMaintenance(OidcKeys keys, AuthorizationRequests requests, AuthorizationCodes codes, RefreshTokens refreshTokens) {
+        this.refreshTokens = requireNonNull(refreshTokens, "refreshTokens is null");
         this.keys = requireNonNull(keys, "keys is null");
         this.requests = requireNonNull(requests, "requests is null");
         this.codes = requireNonNull(codes, "codes is null");
@@ -44,6 +47,7 @@ public final class OidcMaintenance implements AutoCloseable {
             keys.maintain();
             requests.purgeExpired();
             codes.purgeExpired();
+            refreshTokens.purgeExpired();
         } catch (RuntimeException e) {
             LOG.warn("OpenID Provider maintenance failed: {}", e.getMessage());
         }

@@ -7,6 +7,7 @@ import java.time.Clock;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.oauth.AuthorizationCodes;
 import org.idbroker.core.oauth.AuthorizationRequests;
+import org.idbroker.core.oauth.RefreshTokens;
 import org.idbroker.core.oauth.SigningKeys;
 import org.idbroker.core.oauth.Subjects;
 import org.idbroker.core.teams.Memberships;
@@ -42,13 +43,20 @@ public final class OidcModule extends AbstractModule {
 
     @Provides
     @Singleton
+    RefreshTokens refreshTokens(Jdbi jdbi, Clock clock) {
+        return new RefreshTokens(jdbi, clock);
+    }
+
+    @Provides
+    @Singleton
     Subjects subjects(Jdbi jdbi, Memberships memberships) {
         return new Subjects(jdbi, memberships);
     }
 
     @Provides
     @Singleton
-    OidcMaintenance oidcMaintenance(OidcKeys keys, AuthorizationRequests requests, AuthorizationCodes codes) {
-        return new OidcMaintenance(keys, requests, codes);
+    OidcMaintenance oidcMaintenance(OidcKeys keys, AuthorizationRequests requests, AuthorizationCodes codes,
+            RefreshTokens refreshTokens) {
+        return new OidcMaintenance(keys, requests, codes, refreshTokens);
     }
 }

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationGrant;
+import com.nimbusds.oauth2.sdk.ClientCredentialsGrant;
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.OAuth2Error;
 import com.nimbusds.oauth2.sdk.ParseException;
@@ -20,6 +22,9 @@ import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
+import com.nimbusds.oauth2.sdk.token.Tokens;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 import jakarta.inject.Inject;
@@ -40,6 +45,7 @@ import org.idbroker.core.clients.Clients;
 import org.idbroker.core.clients.GrantTypes;
 import org.idbroker.core.events.Events;
 import org.idbroker.core.oauth.AuthorizationCodes;
+import org.idbroker.core.oauth.RefreshTokens;
 import org.idbroker.core.oauth.Subjects;
 import org.idbroker.server.BrokerConfig;
 import org.slf4j.Logger;
@@ -59,16 +65,18 @@ public final class TokenResource {
 
     private final Clients clients;
     private final AuthorizationCodes codes;
+    private final RefreshTokens refreshTokens;
     private final Subjects subjects;
     private final TokenIssuer issuer;
     private final Events events;
     private final BrokerConfig config;
 
     @Inject
-    public TokenResource(Clients clients, AuthorizationCodes codes, Subjects subjects, TokenIssuer issuer, Events events,
-            BrokerConfig config) {
+    public TokenResource(Clients clients, AuthorizationCodes codes, RefreshTokens refreshTokens, Subjects subjects,
+            TokenIssuer issuer, Events events, BrokerConfig config) {
         this.clients = requireNonNull(clients, "clients is null");
         this.codes = requireNonNull(codes, "codes is null");
+        this.refreshTokens = requireNonNull(refreshTokens, "refreshTokens is null");
         this.subjects = requireNonNull(subjects, "subjects is null");
         this.issuer = requireNonNull(issuer, "issuer is null");
         this.events = requireNonNull(events, "events is null");
@@ -117,6 +125,12 @@ public final class TokenResource {
         if (grant instanceof AuthorizationCodeGrant codeGrant) {
             return authorizationCode(client, codeGrant);
         }
+        if (grant instanceof RefreshTokenGrant refreshGrant) {
+            return refresh(client, refreshGrant, request.getScope());
+        }
+        if (grant instanceof ClientCredentialsGrant) {
+            return clientCredentials(client, request.getScope());
+        }
         return error(OAuth2Error.UNSUPPORTED_GRANT_TYPE.setDescription("The grant type " + grant.getType() + " is not offered"));
     }
 
@@ -126,7 +140,8 @@ public final class TokenResource {
         }
         AuthorizationCodes.Redemption redemption = codes.redeem(grant.getAuthorizationCode().getValue());
         if (redemption instanceof AuthorizationCodes.Redemption.Replayed replayed) {
-            LOG.warn("Authorization code replayed for client {}", client.id());
+            int revoked = refreshTokens.revokeIssuedFrom(replayed.codeHash());
+            LOG.warn("Authorization code replayed for client {}; {} refresh-token family revoked", client.id(), revoked);
             events.record(AuthorizeResource.CLIENT_SIGN_IN, Events.FAILURE, "code_replayed",
                     "an authorization code was presented again", replayed.grant().userId(), null, Map.of("clientId", client.id()));
             return error(OAuth2Error.INVALID_GRANT.setDescription("The authorization code was already used"));
@@ -167,7 +182,57 @@ public final class TokenResource {
         BearerAccessToken accessToken = issuer.accessToken(client, subject.get(), issued.sessionId(), scope);
         String idToken = issuer.idToken(client, subject.get(), issued.sessionId(), scope, issued.authTime(), issued.nonce(),
                 accessToken);
-        return send(new OIDCTokenResponse(new OIDCTokens(idToken, accessToken, null)).toHTTPResponse());
+        RefreshToken refresh = client.allows(GrantTypes.REFRESH_TOKEN)
+                ? new RefreshToken(refreshTokens.start(issued, redeemed.codeHash(), client.refreshTokenLifetime())) : null;
+        return send(new OIDCTokenResponse(new OIDCTokens(idToken, accessToken, refresh)).toHTTPResponse());
+    }
+
+    /** A refresh token spent for the next one, with new access and ID tokens; a spent one revokes its family. */
+    private Response refresh(Client client, RefreshTokenGrant grant, Scope requested) {
+        if (!client.allows(GrantTypes.REFRESH_TOKEN)) {
+            return error(OAuth2Error.UNAUTHORIZED_CLIENT.setDescription("This client may not use refresh_token"));
+        }
+        RefreshTokens.Use use = refreshTokens.use(grant.getRefreshToken().getValue(), client.id(), client.refreshTokenLifetime());
+        if (use instanceof RefreshTokens.Use.Reused reused) {
+            LOG.warn("A spent refresh token of client {} was presented again; its family is revoked", client.id());
+            events.record(AuthorizeResource.CLIENT_SIGN_IN, Events.FAILURE, "refresh_token_reused",
+                    "a spent refresh token was presented again; every token of its sign-in is revoked", reused.family().userId(),
+                    null, Map.of("clientId", client.id()));
+            return error(OAuth2Error.INVALID_GRANT.setDescription("The refresh token was already used"));
+        }
+        if (!(use instanceof RefreshTokens.Use.Rotated rotated)) {
+            return error(OAuth2Error.INVALID_GRANT.setDescription("The refresh token is unknown, expired, revoked or another client's"));
+        }
+        RefreshTokens.Family family = rotated.family();
+        Scope granted = Scope.parse(family.scope());
+        if (requested != null && !granted.containsAll(requested)) {
+            return error(OAuth2Error.INVALID_SCOPE.setDescription("A refresh cannot widen the scope granted at sign-in"));
+        }
+        Scope scope = requested != null ? requested : granted;
+        Optional<Subjects.Subject> subject = subjects.find(family.userId(), family.sessionId());
+        if (subject.isEmpty() || !client.admits(subject.get().membership().teams())) {
+            return error(OAuth2Error.INVALID_GRANT.setDescription("The session or account of this refresh token has ended"));
+        }
+        BearerAccessToken accessToken = issuer.accessToken(client, subject.get(), family.sessionId(), scope);
+        RefreshToken next = new RefreshToken(rotated.next());
+        if (!scope.contains("openid")) {
+            return send(new AccessTokenResponse(new Tokens(accessToken, next)).toHTTPResponse());
+        }
+        String idToken = issuer.idToken(client, subject.get(), family.sessionId(), scope, family.authTime(), null, accessToken);
+        return send(new OIDCTokenResponse(new OIDCTokens(idToken, accessToken, next)).toHTTPResponse());
+    }
+
+    /** Automation: an access token for the confidential client itself, no person and no ID token. */
+    private Response clientCredentials(Client client, Scope requested) {
+        if (!client.confidential() || !client.allows(GrantTypes.CLIENT_CREDENTIALS)) {
+            return error(OAuth2Error.UNAUTHORIZED_CLIENT.setDescription("This client may not use client_credentials"));
+        }
+        Scope scope = requested == null ? new Scope() : requested;
+        if (scope.contains("openid")) {
+            return error(OAuth2Error.INVALID_SCOPE.setDescription("openid is for signing people in, not for client_credentials"));
+        }
+        BearerAccessToken accessToken = issuer.accessToken(client, null, null, scope);
+        return send(new AccessTokenResponse(new Tokens(accessToken, null)).toHTTPResponse());
     }
 
     /** The client the request is from: a confidential one that proved it with a live secret, or a public one naming itself. */
