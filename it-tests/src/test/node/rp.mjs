@@ -1,7 +1,7 @@
 // A relying party built on the certified openid-client library, as an application in front of the broker would
 // be. It listens on 127.0.0.1:$PORT: /login sends the browser to the broker (code flow, PKCE S256, state, nonce);
 // /callback redeems the code, validates the ID token and reads userinfo, and answers what it learned as JSON;
-// /refresh?token=T refreshes with openid-client's refresh-token grant.
+// /refresh?token=T refreshes with openid-client's refresh-token grant; /logout?idToken=T logs out (RP-initiated).
 // Environment: ISSUER, CLIENT_ID, CLIENT_SECRET (absent: a public client), CLIENT_AUTH (basic|post), PORT.
 import http from 'node:http';
 import * as client from 'openid-client';
@@ -65,7 +65,7 @@ const server = http.createServer(async (req, res) => {
       const claims = tokens.claims();
       const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
       answer(res, 200, {claims, userinfo, tokenType: tokens.token_type, expiresIn: tokens.expiresIn(),
-        refreshToken: tokens.refresh_token});
+        refreshToken: tokens.refresh_token, idToken: tokens.id_token});
       return;
     }
     if (url.pathname === '/refresh') {
@@ -73,6 +73,20 @@ const server = http.createServer(async (req, res) => {
       const tokens = await client.refreshTokenGrant(config, url.searchParams.get('token'));
       answer(res, 200, {claims: tokens.claims(), refreshToken: tokens.refresh_token,
         userinfo: await client.fetchUserInfo(config, tokens.access_token, tokens.claims().sub)});
+      return;
+    }
+    if (url.pathname === '/logout') {
+      // RP-initiated logout with the ID token the test hands over
+      const params = {post_logout_redirect_uri: `${base}/logged-out`, state: client.randomState()};
+      if (url.searchParams.get('idToken')) {
+        params.id_token_hint = url.searchParams.get('idToken');
+      }
+      res.writeHead(302, {Location: client.buildEndSessionUrl(config, params).href});
+      res.end();
+      return;
+    }
+    if (url.pathname === '/logged-out') {
+      answer(res, 200, {loggedOut: true, params: Object.fromEntries(url.searchParams)});
       return;
     }
     answer(res, 404, {error: 'not_found'});

@@ -35,6 +35,7 @@ import org.idbroker.server.web.UsersResource;
 import org.idbroker.server.web.oidc.AuthorizeResource;
 import org.idbroker.server.web.oidc.ClientsResource;
 import org.idbroker.server.web.oidc.DiscoveryResource;
+import org.idbroker.server.web.oidc.LogoutResource;
 import org.idbroker.server.web.oidc.TokenResource;
 import org.idbroker.server.web.oidc.UserInfoResource;
 
@@ -63,6 +64,7 @@ public final class WebModule extends AbstractModule {
             AuthorizeResource.class,
             TokenResource.class,
             UserInfoResource.class,
+            LogoutResource.class,
             PagesResource.class);
 
     /** Hands Jersey the broker's Jackson configuration. */

@@ -55,6 +55,7 @@ public final class DiscoveryResource {
         m.setAuthorizationEndpointURI(OidcEndpoints.at(publicUrl, OidcEndpoints.AUTHORIZE));
         m.setTokenEndpointURI(OidcEndpoints.at(publicUrl, OidcEndpoints.TOKEN));
         m.setUserInfoEndpointURI(OidcEndpoints.at(publicUrl, OidcEndpoints.USERINFO));
+        m.setEndSessionEndpointURI(OidcEndpoints.at(publicUrl, OidcEndpoints.LOGOUT));
         m.setResponseTypes(List.of(ResponseType.CODE));
         m.setResponseModes(List.of(ResponseMode.QUERY));
         m.setGrantTypes(List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN, GrantType.CLIENT_CREDENTIALS));

@@ -11,6 +11,7 @@ public final class OidcEndpoints {
     public static final String TOKEN = "/oauth2/token";
     public static final String USERINFO = "/oauth2/userinfo";
     public static final String JWKS = "/oauth2/jwks";
+    public static final String LOGOUT = "/oauth2/logout";
 
     private OidcEndpoints() {
     }

@@ -115,6 +115,27 @@ final class TokenIssuer {
         }
     }
 
+    /**
+     * The claims of an ID token this broker signed, expired or not (RP-initiated logout accepts an expired
+     * {@code id_token_hint}, but only one that is ours), or empty.
+     */
+    Optional<JWTClaimsSet> verifyIdTokenHint(String token) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm()) || ACCESS_TOKEN_TYPE.equals(jwt.getHeader().getType())) {
+                return Optional.empty();
+            }
+            Optional<RSAKey> key = keys.verificationKey(jwt.getHeader().getKeyID());
+            if (key.isEmpty() || !jwt.verify(new RSASSAVerifier(key.get()))) {
+                return Optional.empty();
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            return issuer.equals(claims.getIssuer()) ? Optional.of(claims) : Optional.empty();
+        } catch (java.text.ParseException | JOSEException e) {
+            return Optional.empty();
+        }
+    }
+
     private String sign(JOSEObjectType type, JWTClaimsSet claims) {
         RSAKey key = keys.signingKey();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(type).build(), claims);
