@@ -61,6 +61,7 @@ public final class WebModule extends AbstractModule {
             EventsResource.class,
             ClientsResource.class,
             DiscoveryResource.class,
+            DiscoveryResource.Jwks.class,
             AuthorizeResource.class,
             TokenResource.class,
             UserInfoResource.class,

@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * Without a broker session the person signs in upstream first, through the broker's own sign-in,
  * whose after-login address resumes the stored request.
  */
-@Path("/oauth2")
+@Path("/oauth2/authorize")
 public final class AuthorizeResource {
 
     static final String CLIENT_SIGN_IN = "client-sign-in";
@@ -85,14 +85,13 @@ public final class AuthorizeResource {
     }
 
     @GET
-    @Path("/authorize")
     public Response authorize(@Context UriInfo uri, @Context HttpHeaders headers) {
         return handle(uri.getRequestUri().getRawQuery(), null, headers);
     }
 
     /** Where the broker's sign-in sends the browser back: the stored request, taken once. */
     @GET
-    @Path("/authorize/resume")
+    @Path("/resume")
     public Response resume(@QueryParam("request") String id, @Context HttpHeaders headers) {
         Optional<AuthorizationRequests.Pending> pending = requests.take(id);
         if (pending.isEmpty()) {

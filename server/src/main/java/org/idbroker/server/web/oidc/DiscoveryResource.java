@@ -22,29 +22,36 @@ import java.util.List;
 import org.idbroker.server.BrokerConfig;
 
 /** The discovery document and the public signing keys: what a relying party reads to trust the broker. */
-@Path("/")
+@Path("/.well-known/openid-configuration")
 public final class DiscoveryResource {
 
-    private final OidcKeys keys;
     private final String metadata;
 
     @Inject
-    public DiscoveryResource(OidcKeys keys, BrokerConfig config) {
-        this.keys = requireNonNull(keys, "keys is null");
+    public DiscoveryResource(BrokerConfig config) {
         this.metadata = metadata(config.publicUrl()).toJSONObject().toJSONString();
     }
 
     @GET
-    @Path(".well-known/openid-configuration")
     public Response discovery() {
         return Response.ok(metadata, "application/json").header("Cache-Control", "public, max-age=300").build();
     }
 
-    @GET
-    @Path("oauth2/jwks")
-    public Response jwks() {
-        return Response.ok(keys.publicKeys().toString(true), "application/jwk-set+json")
-                .header("Cache-Control", "public, max-age=300").build();
+    /** The public signing keys (each its own root resource: Jersey picks one root resource per path and never backtracks). */
+    @Path("/oauth2/jwks")
+    public static final class Jwks {
+        private final OidcKeys keys;
+
+        @Inject
+        public Jwks(OidcKeys keys) {
+            this.keys = requireNonNull(keys, "keys is null");
+        }
+
+        @GET
+        public Response jwks() {
+            return Response.ok(keys.publicKeys().toString(true), "application/jwk-set+json")
+                    .header("Cache-Control", "public, max-age=300").build();
+        }
     }
 
 
