@@ -1,7 +1,8 @@
 // A relying party built on the certified openid-client library, as an application in front of the broker would
 // be. It listens on 127.0.0.1:$PORT: /login sends the browser to the broker (code flow, PKCE S256, state, nonce);
 // /callback redeems the code, validates the ID token and reads userinfo, and answers what it learned as JSON;
-// /refresh?token=T refreshes with openid-client's refresh-token grant; /logout?idToken=T logs out (RP-initiated).
+// /refresh?token=T refreshes with openid-client's refresh-token grant; /logout?idToken=T logs out (RP-initiated);
+// /introspect?token=T and /revoke?token=T call the introspection (RFC 7662) and revocation (RFC 7009) endpoints.
 // Environment: ISSUER, CLIENT_ID, CLIENT_SECRET (absent: a public client), CLIENT_AUTH (basic|post), PORT.
 import http from 'node:http';
 import * as client from 'openid-client';
@@ -65,6 +66,7 @@ const server = http.createServer(async (req, res) => {
       const claims = tokens.claims();
       const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
       answer(res, 200, {claims, userinfo, tokenType: tokens.token_type, expiresIn: tokens.expiresIn(),
+        accessToken: tokens.access_token,
         refreshToken: tokens.refresh_token, idToken: tokens.id_token});
       return;
     }
@@ -73,6 +75,15 @@ const server = http.createServer(async (req, res) => {
       const tokens = await client.refreshTokenGrant(config, url.searchParams.get('token'));
       answer(res, 200, {claims: tokens.claims(), refreshToken: tokens.refresh_token,
         userinfo: await client.fetchUserInfo(config, tokens.access_token, tokens.claims().sub)});
+      return;
+    }
+    if (url.pathname === '/introspect') {
+      answer(res, 200, await client.tokenIntrospection(config, url.searchParams.get('token')));
+      return;
+    }
+    if (url.pathname === '/revoke') {
+      await client.tokenRevocation(config, url.searchParams.get('token'));
+      answer(res, 200, {revoked: true});
       return;
     }
     if (url.pathname === '/logout') {

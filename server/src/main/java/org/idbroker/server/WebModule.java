@@ -35,6 +35,8 @@ import org.idbroker.server.web.UsersResource;
 import org.idbroker.server.web.oidc.AuthorizeResource;
 import org.idbroker.server.web.oidc.ClientsResource;
 import org.idbroker.server.web.oidc.DiscoveryResource;
+import org.idbroker.server.web.oidc.IntrospectionResource;
+import org.idbroker.server.web.oidc.RevocationResource;
 import org.idbroker.server.web.oidc.LogoutResource;
 import org.idbroker.server.web.oidc.TokenResource;
 import org.idbroker.server.web.oidc.UserInfoResource;
@@ -66,6 +68,8 @@ public final class WebModule extends AbstractModule {
             TokenResource.class,
             UserInfoResource.class,
             LogoutResource.class,
+            RevocationResource.class,
+            IntrospectionResource.class,
             PagesResource.class);
 
     /** Hands Jersey the broker's Jackson configuration. */

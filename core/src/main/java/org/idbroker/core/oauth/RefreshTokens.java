@@ -109,6 +109,37 @@ public final class RefreshTokens {
         });
     }
 
+    /** Revokes the family of {@code token} when it is {@code clientId}'s (RFC 7009); returns whether it was. */
+    public boolean revoke(String token, String clientId) {
+        if (token == null || token.isEmpty() || token.length() > 128) {
+            return false;
+        }
+        return jdbi.withHandle(h -> h.createUpdate("""
+                update refresh_families f set revoked_at = now() from refresh_tokens t
+                where t.token_hash = :hash and t.family_id = f.id and f.client_id = :client and f.revoked_at is null""")
+                .bind("hash", Tokens.hash(token)).bind("client", clientId).execute()) > 0;
+    }
+
+    /** A live refresh token: unused, unexpired, its family not revoked (RFC 7662). */
+    public record Live(Family family, Instant issuedAt, Instant expiresAt) {
+    }
+
+    public Optional<Live> inspect(String token) {
+        if (token == null || token.isEmpty() || token.length() > 128) {
+            return Optional.empty();
+        }
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        return jdbi.withHandle(h -> h.createQuery("""
+                select t.created as issued, t.expires_at, f.id, f.client_id, f.user_id, f.session_id, f.scope, f.auth_time
+                from refresh_tokens t join refresh_families f on f.id = t.family_id
+                where t.token_hash = :hash and t.used_at is null and t.expires_at > :now and f.revoked_at is null""")
+                .bind("hash", Tokens.hash(token)).bind("now", now)
+                .map((rs, ctx) -> new Live(new Family(rs.getObject("id", UUID.class), rs.getString("client_id"),
+                        rs.getObject("user_id", UUID.class), rs.getObject("session_id", UUID.class), rs.getString("scope"),
+                        Users.instant(rs, "auth_time")), Users.instant(rs, "issued"), Users.instant(rs, "expires_at")))
+                .findOne());
+    }
+
     /** Revokes the families started from this code (it was replayed); returns how many. */
     public int revokeIssuedFrom(byte[] codeHash) {
         return jdbi.withHandle(h -> h.createUpdate("update refresh_families set revoked_at = now() "

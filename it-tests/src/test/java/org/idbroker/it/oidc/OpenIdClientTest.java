@@ -115,6 +115,42 @@ class OpenIdClientTest {
     }
 
     @Test
+    void introspectionSaysWhichTokensAreActiveAndRevocationEndsARefreshTokensFamily() throws Exception {
+        int port = TestingRelyingParty.freePort();
+        String secret = register("api", "confidential", port);
+        rp = TestingRelyingParty.start(broker.baseUri().toString(), "api", secret, "basic", port);
+        idp.nextSignIn("sub-alice", alice());
+        TestingBrowser browser = new TestingBrowser();
+        JsonNode signedIn = signIn(browser);
+        String userId = broker.strings("select id::text from users where username = 'alice'").get(0);
+
+        JsonNode access = get(browser, "/introspect?token=" + enc(signedIn.get("accessToken").asText()));
+        assertThat(access.get("active").asBoolean()).as(access.toString()).isTrue();
+        assertThat(access.get("sub").asText()).isEqualTo(userId);
+        assertThat(access.get("client_id").asText()).isEqualTo("api");
+        String refresh = signedIn.get("refreshToken").asText();
+        JsonNode refreshInfo = get(browser, "/introspect?token=" + enc(refresh));
+        assertThat(refreshInfo.get("active").asBoolean()).isTrue();
+        assertThat(refreshInfo.get("token_type").asText()).isEqualTo("refresh_token");
+        assertThat(get(browser, "/introspect?token=made-up").get("active").asBoolean()).isFalse();
+
+        assertThat(get(browser, "/revoke?token=" + enc(refresh)).get("revoked").asBoolean()).isTrue();
+        assertThat(get(browser, "/introspect?token=" + enc(refresh)).get("active").asBoolean()).isFalse();
+        assertThat(refresh(browser, refresh).get("body").get("error").asText()).isEqualTo("invalid_grant");
+        assertThat(broker.count("select count(*) from refresh_families where revoked_at is not null")).isEqualTo(1);
+    }
+
+    private JsonNode get(TestingBrowser browser, String path) throws Exception {
+        HttpResponse<String> answer = browser.getJson(rp.uri(path));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return JSON.readTree(answer.body());
+    }
+
+    private static String enc(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void endingTheBrokerSessionKillsTheRefreshTokensOfThatSession() throws Exception {
         int port = TestingRelyingParty.freePort();
         String secret = register("grafana", "confidential", port);

@@ -30,7 +30,7 @@ public final class CsrfFilter implements ContainerRequestFilter {
     public static final String HEADER = "X-Requested-With";
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
     private static final Pattern EXEMPT_PATH = Pattern.compile(
-            "/api/users/(authenticatedToken|backchannel-logout)/[A-Za-z0-9][A-Za-z0-9._-]{0,63}/?|/oauth2/(token|userinfo|logout)");
+            "/api/users/(authenticatedToken|backchannel-logout)/[A-Za-z0-9][A-Za-z0-9._-]{0,63}/?|/oauth2/(token|userinfo|logout|revoke|introspect)");
 
     @Override
     public void filter(ContainerRequestContext request) {

@@ -63,6 +63,12 @@ public final class DiscoveryResource {
         m.setTokenEndpointURI(OidcEndpoints.at(publicUrl, OidcEndpoints.TOKEN));
         m.setUserInfoEndpointURI(OidcEndpoints.at(publicUrl, OidcEndpoints.USERINFO));
         m.setEndSessionEndpointURI(OidcEndpoints.at(publicUrl, OidcEndpoints.LOGOUT));
+        m.setRevocationEndpointURI(OidcEndpoints.at(publicUrl, OidcEndpoints.REVOKE));
+        m.setIntrospectionEndpointURI(OidcEndpoints.at(publicUrl, OidcEndpoints.INTROSPECT));
+        m.setRevocationEndpointAuthMethods(List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
+                ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.NONE));
+        m.setIntrospectionEndpointAuthMethods(List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
+                ClientAuthenticationMethod.CLIENT_SECRET_POST));
         m.setResponseTypes(List.of(ResponseType.CODE));
         m.setResponseModes(List.of(ResponseMode.QUERY));
         m.setGrantTypes(List.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN, GrantType.CLIENT_CREDENTIALS));

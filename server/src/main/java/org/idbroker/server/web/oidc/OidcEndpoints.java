@@ -12,6 +12,8 @@ public final class OidcEndpoints {
     public static final String USERINFO = "/oauth2/userinfo";
     public static final String JWKS = "/oauth2/jwks";
     public static final String LOGOUT = "/oauth2/logout";
+    public static final String REVOKE = "/oauth2/revoke";
+    public static final String INTROSPECT = "/oauth2/introspect";
 
     private OidcEndpoints() {
     }

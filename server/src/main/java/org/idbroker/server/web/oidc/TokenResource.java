@@ -12,12 +12,7 @@ import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenErrorResponse;
 import com.nimbusds.oauth2.sdk.TokenRequest;
-import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
-import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
-import com.nimbusds.oauth2.sdk.auth.PlainClientSecret;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
-import com.nimbusds.oauth2.sdk.http.HTTPResponse;
-import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
@@ -33,11 +28,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.idbroker.core.clients.Client;
@@ -60,10 +53,9 @@ import org.slf4j.LoggerFactory;
 @Path("/oauth2/token")
 public final class TokenResource {
 
-    static final int MAX_BODY_BYTES = 16 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(TokenResource.class);
 
-    private final Clients clients;
+    private final OidcRequests requests;
     private final AuthorizationCodes codes;
     private final RefreshTokens refreshTokens;
     private final Subjects subjects;
@@ -74,7 +66,7 @@ public final class TokenResource {
     @Inject
     public TokenResource(Clients clients, AuthorizationCodes codes, RefreshTokens refreshTokens, Subjects subjects,
             TokenIssuer issuer, Events events, BrokerConfig config) {
-        this.clients = requireNonNull(clients, "clients is null");
+        this.requests = new OidcRequests(requireNonNull(clients, "clients is null"));
         this.codes = requireNonNull(codes, "codes is null");
         this.refreshTokens = requireNonNull(refreshTokens, "refreshTokens is null");
         this.subjects = requireNonNull(subjects, "subjects is null");
@@ -85,40 +77,26 @@ public final class TokenResource {
 
     @POST
     public Response token(InputStream body, @Context HttpHeaders headers) {
-        String form;
-        try {
-            form = read(body);
-        } catch (IOException e) {
-            return error(OAuth2Error.INVALID_REQUEST.setDescription("The request body could not be read"));
-        }
-        if (form == null) {
-            return error(OAuth2Error.INVALID_REQUEST.setDescription("The request body is larger than " + MAX_BODY_BYTES + " bytes"));
-        }
-        HTTPRequest http = new HTTPRequest(HTTPRequest.Method.POST, OidcEndpoints.at(config.publicUrl(), OidcEndpoints.TOKEN));
-        String contentType = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
-        if (contentType != null) {
-            http.setHeader("Content-Type", contentType);
+        Optional<HTTPRequest> http = OidcRequests.toNimbus(OidcEndpoints.at(config.publicUrl(), OidcEndpoints.TOKEN), body, headers);
+        if (http.isEmpty()) {
+            return error(OAuth2Error.INVALID_REQUEST.setDescription("The request body is unreadable or over "
+                    + OidcRequests.MAX_BODY_BYTES + " bytes"));
         }
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (authorization != null) {
-            http.setHeader("Authorization", authorization);
-        }
-        http.setBody(form);
         TokenRequest request;
         try {
-            request = TokenRequest.parse(http);
+            request = TokenRequest.parse(http.get());
         } catch (ParseException e) {
             ErrorObject error = e.getErrorObject() != null && e.getErrorObject().getCode() != null ? e.getErrorObject()
                     : OAuth2Error.INVALID_REQUEST.setDescription(e.getMessage());
             if (OAuth2Error.INVALID_CLIENT.getCode().equals(error.getCode())) {
-                return invalidClient(authorization != null);
+                return OidcRequests.invalidClient(authorization != null);
             }
             return error(error);
         }
-        Optional<Client> authenticated = authenticate(request);
+        Optional<Client> authenticated = requests.authenticate(request.getClientAuthentication(), request.getClientID(), true);
         if (authenticated.isEmpty()) {
-            return invalidClient(request.getClientAuthentication() != null
-                    && request.getClientAuthentication().getMethod().equals(ClientAuthenticationMethod.CLIENT_SECRET_BASIC));
+            return OidcRequests.invalidClient(OidcRequests.basic(request.getClientAuthentication()));
         }
         Client client = authenticated.get();
         AuthorizationGrant grant = request.getAuthorizationGrant();
@@ -184,7 +162,7 @@ public final class TokenResource {
                 accessToken);
         RefreshToken refresh = client.allows(GrantTypes.REFRESH_TOKEN)
                 ? new RefreshToken(refreshTokens.start(issued, redeemed.codeHash(), client.refreshTokenLifetime())) : null;
-        return send(new OIDCTokenResponse(new OIDCTokens(idToken, accessToken, refresh)).toHTTPResponse());
+        return OidcRequests.send(new OIDCTokenResponse(new OIDCTokens(idToken, accessToken, refresh)).toHTTPResponse());
     }
 
     /** A refresh token spent for the next one, with new access and ID tokens; a spent one revokes its family. */
@@ -216,10 +194,10 @@ public final class TokenResource {
         BearerAccessToken accessToken = issuer.accessToken(client, subject.get(), family.sessionId(), scope);
         RefreshToken next = new RefreshToken(rotated.next());
         if (!scope.contains("openid")) {
-            return send(new AccessTokenResponse(new Tokens(accessToken, next)).toHTTPResponse());
+            return OidcRequests.send(new AccessTokenResponse(new Tokens(accessToken, next)).toHTTPResponse());
         }
         String idToken = issuer.idToken(client, subject.get(), family.sessionId(), scope, family.authTime(), null, accessToken);
-        return send(new OIDCTokenResponse(new OIDCTokens(idToken, accessToken, next)).toHTTPResponse());
+        return OidcRequests.send(new OIDCTokenResponse(new OIDCTokens(idToken, accessToken, next)).toHTTPResponse());
     }
 
     /** Automation: an access token for the confidential client itself, no person and no ID token. */
@@ -232,66 +210,14 @@ public final class TokenResource {
             return error(OAuth2Error.INVALID_SCOPE.setDescription("openid is for signing people in, not for client_credentials"));
         }
         BearerAccessToken accessToken = issuer.accessToken(client, null, null, scope);
-        return send(new AccessTokenResponse(new Tokens(accessToken, null)).toHTTPResponse());
+        return OidcRequests.send(new AccessTokenResponse(new Tokens(accessToken, null)).toHTTPResponse());
     }
 
-    /** The client the request is from: a confidential one that proved it with a live secret, or a public one naming itself. */
-    private Optional<Client> authenticate(TokenRequest request) {
-        ClientAuthentication auth = request.getClientAuthentication();
-        if (auth != null) {
-            if (!(auth instanceof PlainClientSecret secret)) {
-                return Optional.empty();
-            }
-            String id = auth.getClientID().getValue();
-            if (!clients.authenticate(id, secret.getClientSecret().getValue())) {
-                LOG.warn("Client authentication failed at the token endpoint");
-                return Optional.empty();
-            }
-            return clients.find(id).filter(Client::confidential);
-        }
-        ClientID id = request.getClientID();
-        if (id == null) {
-            return Optional.empty();
-        }
-        return clients.find(id.getValue()).filter(c -> !c.confidential());
-    }
 
-    private static Response invalidClient(boolean basic) {
-        ErrorObject error = OAuth2Error.INVALID_CLIENT.setDescription("Client authentication failed: unknown client, wrong "
-                + "secret, or a confidential client that sent no secret");
-        Response.ResponseBuilder response = Response.status(401).type("application/json;charset=utf-8")
-                .entity(error.toJSONObject().toJSONString()).header("Cache-Control", "no-store");
-        if (basic) {
-            response.header("WWW-Authenticate", "Basic realm=\"idbroker\"");
-        }
-        return response.build();
-    }
 
     private static Response error(ErrorObject error) {
-        return send(new TokenErrorResponse(error).toHTTPResponse());
+        return OidcRequests.send(new TokenErrorResponse(error).toHTTPResponse());
     }
 
-    static Response send(HTTPResponse http) {
-        Response.ResponseBuilder response = Response.status(http.getStatusCode());
-        @SuppressWarnings("unchecked")
-        Map<String, List<String>> headers = http.getHeaderMap();
-        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-            for (String value : header.getValue()) {
-                response.header(header.getKey(), value);
-            }
-        }
-        response.header("Cache-Control", "no-store");
-        return response.entity(http.getBody()).build();
-    }
 
-    private static String read(InputStream body) throws IOException {
-        if (body == null) {
-            return "";
-        }
-        byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
-        if (bytes.length > MAX_BODY_BYTES) {
-            return null;
-        }
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
 }
