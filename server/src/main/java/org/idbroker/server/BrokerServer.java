@@ -29,6 +29,7 @@ import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.server.providers.ProviderTypes;
 import org.idbroker.server.sessions.SessionMaintenance;
 import org.idbroker.server.sessions.SessionsModule;
+import org.idbroker.server.web.oidc.BackchannelDelivery;
 import org.idbroker.server.web.oidc.OidcMaintenance;
 import org.idbroker.server.web.oidc.OidcModule;
 import org.slf4j.Logger;
@@ -165,6 +166,7 @@ public final class BrokerServer implements AutoCloseable {
         }
         injector.getInstance(SessionMaintenance.class).start();
         injector.getInstance(OidcMaintenance.class).start();
+        injector.getInstance(BackchannelDelivery.class).start();
         try {
             jetty.start();
         } catch (Exception e) {
@@ -237,6 +239,7 @@ public final class BrokerServer implements AutoCloseable {
         }
         injector.getInstance(SessionMaintenance.class).close();
         injector.getInstance(OidcMaintenance.class).close();
+        injector.getInstance(BackchannelDelivery.class).close();
         injector.getInstance(ProviderRegistry.class).close();
     }
 

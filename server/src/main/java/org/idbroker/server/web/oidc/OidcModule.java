@@ -7,6 +7,7 @@ import java.time.Clock;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.oauth.AuthorizationCodes;
 import org.idbroker.core.oauth.AuthorizationRequests;
+import org.idbroker.core.oauth.BackchannelLogouts;
 import org.idbroker.core.oauth.RefreshTokens;
 import org.idbroker.core.oauth.SigningKeys;
 import org.idbroker.core.oauth.Subjects;
@@ -45,6 +46,18 @@ public final class OidcModule extends AbstractModule {
     @Singleton
     RefreshTokens refreshTokens(Jdbi jdbi, Clock clock) {
         return new RefreshTokens(jdbi, clock);
+    }
+
+    @Provides
+    @Singleton
+    BackchannelLogouts backchannelLogouts(Jdbi jdbi) {
+        return new BackchannelLogouts(jdbi);
+    }
+
+    @Provides
+    @Singleton
+    BackchannelDelivery backchannelDelivery(BackchannelLogouts logouts, TokenIssuer issuer) {
+        return new BackchannelDelivery(logouts, issuer);
     }
 
     @Provides

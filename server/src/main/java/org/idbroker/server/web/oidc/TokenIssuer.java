@@ -93,6 +93,16 @@ final class TokenIssuer {
         }
     }
 
+    /** A back-channel logout token (typ logout+jwt): iss, aud, iat, exp, jti, the logout event, sid and sub; no nonce. */
+    String logoutToken(String clientId, UUID userId, UUID sessionId) {
+        Instant now = clock.instant();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).audience(clientId).subject(userId.toString())
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(120))).jwtID(Tokens.random())
+                .claim("events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of()))
+                .claim("sid", sessionId.toString()).build();
+        return sign(new JOSEObjectType("logout+jwt"), claims);
+    }
+
     /** The claims of an access token this broker signed that has not expired, or empty. */
     Optional<JWTClaimsSet> verifyAccessToken(String token) {
         try {

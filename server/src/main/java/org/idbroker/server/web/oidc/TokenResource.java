@@ -38,6 +38,7 @@ import org.idbroker.core.clients.Clients;
 import org.idbroker.core.clients.GrantTypes;
 import org.idbroker.core.events.Events;
 import org.idbroker.core.oauth.AuthorizationCodes;
+import org.idbroker.core.oauth.BackchannelLogouts;
 import org.idbroker.core.oauth.RefreshTokens;
 import org.idbroker.core.oauth.Subjects;
 import org.idbroker.server.BrokerConfig;
@@ -58,14 +59,16 @@ public final class TokenResource {
     private final OidcRequests requests;
     private final AuthorizationCodes codes;
     private final RefreshTokens refreshTokens;
+    private final BackchannelLogouts backchannel;
     private final Subjects subjects;
     private final TokenIssuer issuer;
     private final Events events;
     private final BrokerConfig config;
 
     @Inject
-    public TokenResource(Clients clients, AuthorizationCodes codes, RefreshTokens refreshTokens, Subjects subjects,
-            TokenIssuer issuer, Events events, BrokerConfig config) {
+    public TokenResource(Clients clients, AuthorizationCodes codes, RefreshTokens refreshTokens, BackchannelLogouts backchannel,
+            Subjects subjects, TokenIssuer issuer, Events events, BrokerConfig config) {
+        this.backchannel = requireNonNull(backchannel, "backchannel is null");
         this.requests = new OidcRequests(requireNonNull(clients, "clients is null"));
         this.codes = requireNonNull(codes, "codes is null");
         this.refreshTokens = requireNonNull(refreshTokens, "refreshTokens is null");
@@ -157,6 +160,8 @@ public final class TokenResource {
             return error(OAuth2Error.INVALID_GRANT.setDescription("The user is no longer in a team that may use this application"));
         }
         Scope scope = Scope.parse(issued.scope());
+        // when this session ends, the client is told (if it has a back-channel logout URI)
+        backchannel.record(issued.sessionId(), client.id());
         BearerAccessToken accessToken = issuer.accessToken(client, subject.get(), issued.sessionId(), scope);
         String idToken = issuer.idToken(client, subject.get(), issued.sessionId(), scope, issued.authTime(), issued.nonce(),
                 accessToken);
