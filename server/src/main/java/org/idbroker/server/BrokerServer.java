@@ -35,6 +35,9 @@ import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.server.providers.ProviderTypes;
 import org.idbroker.server.sessions.SessionMaintenance;
 import org.idbroker.server.sessions.SessionsModule;
+import org.idbroker.server.web.oidc.BackchannelDelivery;
+import org.idbroker.server.web.oidc.OidcMaintenance;
+import org.idbroker.server.web.oidc.OidcModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -177,6 +180,7 @@ public final class BrokerServer implements AutoCloseable {
                     new CoreModule(database, cipher, config),
                     new ProvidersModule(types),
                     new SessionsModule(),
+                    new OidcModule(),
                     new WebModule(),
                     new OperationsModule(operations)));
             modules.addAll(List.of(extraModules));
@@ -194,6 +198,8 @@ public final class BrokerServer implements AutoCloseable {
             throw e;
         }
         injector.getInstance(SessionMaintenance.class).start();
+        injector.getInstance(OidcMaintenance.class).start();
+        injector.getInstance(BackchannelDelivery.class).start();
         try {
             jetty.start();
         } catch (Exception e) {
@@ -293,6 +299,8 @@ public final class BrokerServer implements AutoCloseable {
             LOG.warn("The HTTP server did not stop cleanly: {}", e.getMessage());
         }
         injector.getInstance(SessionMaintenance.class).close();
+        injector.getInstance(OidcMaintenance.class).close();
+        injector.getInstance(BackchannelDelivery.class).close();
         injector.getInstance(ProviderRegistry.class).close();
         operations.close();
     }
