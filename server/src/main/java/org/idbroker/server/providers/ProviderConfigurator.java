@@ -47,6 +47,16 @@ public final class ProviderConfigurator {
      */
     public ProviderRecord save(String id, String type, Map<String, String> settings, Map<String, String> secrets,
             boolean merge, URI publicUrl) throws InvalidConfigurationException {
+        Checked checked = check(id, type, settings, secrets, merge, publicUrl);
+        return store.save(checked.id(), checked.type(), checked.settings(), checked.secretChanges());
+    }
+
+    /**
+     * What {@link #save} would store, checked as it checks it, without storing anything: {@code apply}
+     * checks a whole file this way before it changes anything.
+     */
+    public Checked check(String id, String type, Map<String, String> settings, Map<String, String> secrets,
+            boolean merge, URI publicUrl) throws InvalidConfigurationException {
         try {
             ProviderStore.requireValidId(id);
         } catch (IllegalArgumentException e) {
@@ -107,7 +117,21 @@ public final class ProviderConfigurator {
         Map<String, String> secretChanges = new HashMap<>(secrets);
         stored.map(ProviderRecord::secrets).orElse(Map.of()).keySet().stream()
                 .filter(name -> !secretNames.contains(name)).forEach(name -> secretChanges.put(name, ""));
-        return store.save(id, effectiveType, merged, secretChanges);
+        return new Checked(id, effectiveType, merged, secretChanges);
+    }
+
+    /** Stores what {@link #check} accepted. */
+    public ProviderRecord save(Checked checked) {
+        return store.save(checked.id(), checked.type(), checked.settings(), checked.secretChanges());
+    }
+
+    /**
+     * Settings that passed the checks.
+     *
+     * @param settings the plain settings to store, replacing the stored ones
+     * @param secretChanges secrets to set; an empty value removes one, one left out keeps its value
+     */
+    public record Checked(String id, String type, Map<String, String> settings, Map<String, String> secretChanges) {
     }
 
     private static Optional<InvalidSettingsException> tryBuild(IdentityProviderFactory factory, String id,

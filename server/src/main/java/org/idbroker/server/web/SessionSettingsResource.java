@@ -33,8 +33,7 @@ import org.idbroker.server.sessions.SessionMaintenance;
 public final class SessionSettingsResource {
 
     static final String EVENT = "configuration-changed";
-    /** A year: longer lifetimes are a mistake, not a policy. */
-    static final long MAX_MINUTES = 366L * 24 * 60;
+    static final long MAX_MINUTES = SessionLifetimes.MAX_MINUTES;
     private static final Set<String> FIELDS = Set.of("idleMinutes", "absoluteMinutes");
 
     private final Authenticator authenticator;
@@ -74,9 +73,9 @@ public final class SessionSettingsResource {
         });
         long idle = minutes("idleMinutes", wanted.get("idleMinutes"));
         long absolute = minutes("absoluteMinutes", wanted.get("absoluteMinutes"));
-        if (idle > absolute) {
-            throw ApiException.badRequest("invalid_request", "idleMinutes (" + idle + ") must not exceed absoluteMinutes ("
-                    + absolute + "): a session never lives longer than its absolute lifetime.");
+        String order = SessionLifetimes.orderProblem(idle, absolute);
+        if (order != null) {
+            throw ApiException.badRequest("invalid_request", order);
         }
         SessionLifetimes before = sessions.lifetimes();
         stored.save(new SessionLifetimes(Duration.ofMinutes(idle), Duration.ofMinutes(absolute)));
@@ -95,9 +94,9 @@ public final class SessionSettingsResource {
                     + MySessionsResource.shorten(value.toString()) + ".");
         }
         long minutes = value.asLong();
-        if (minutes < 1 || minutes > MAX_MINUTES) {
-            throw ApiException.badRequest("invalid_request", field + " must be between 1 and " + MAX_MINUTES
-                    + " minutes, got " + minutes + ".");
+        String problem = SessionLifetimes.minutesProblem(field, minutes);
+        if (problem != null) {
+            throw ApiException.badRequest("invalid_request", problem);
         }
         return minutes;
     }

@@ -1,0 +1,92 @@
+package org.idbroker.server.config;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.util.Locale;
+import org.idbroker.core.providers.ProviderRecord;
+import org.idbroker.core.providers.ProviderStore;
+import org.idbroker.core.sessions.StoredSessionLifetimes;
+import org.idbroker.core.teams.Team;
+import org.idbroker.core.teams.Teams;
+import org.idbroker.server.providers.ProviderRegistry;
+import org.idbroker.server.providers.ProviderTypes;
+import org.idbroker.spi.SettingDescriptor;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Writes the broker's configuration as a {@link ConfigFile}. A secret that has a value is written as
+ * a reference to an environment variable named after its provider and setting, never its value.
+ */
+public final class ConfigExporter {
+
+    private static final YAMLMapper WRITER = YAMLMapper.builder()
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .build();
+
+    private final Jdbi jdbi;
+    private final ProviderStore store;
+    private final ProviderTypes types;
+
+    public ConfigExporter(Jdbi jdbi, ProviderStore store, ProviderTypes types) {
+        this.jdbi = requireNonNull(jdbi, "jdbi is null");
+        this.store = requireNonNull(store, "store is null");
+        this.types = requireNonNull(types, "types is null");
+    }
+
+    public String export() {
+        ObjectNode root = WRITER.createObjectNode();
+        root.put("version", ConfigFile.VERSION);
+        ObjectNode providers = root.putObject("providers");
+        for (ProviderRecord record : store.list()) {
+            ObjectNode provider = providers.putObject(record.id());
+            provider.put("type", record.type());
+            ObjectNode settings = provider.putObject("settings");
+            record.settings().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                    .forEach(e -> settings.put(e.getKey(), e.getValue()));
+            ObjectNode secrets = WRITER.createObjectNode();
+            types.find(record.type()).ifPresent(factory -> {
+                for (SettingDescriptor d : ProviderRegistry.descriptors(factory)) {
+                    if (d.secret() && record.secrets().containsKey(d.name())) {
+                        secrets.putObject(d.name()).put("env", envName(record.id(), d.name()));
+                    }
+                }
+            });
+            if (!secrets.isEmpty()) {
+                provider.set("secrets", secrets);
+            }
+        }
+        ObjectNode teams = root.putObject("teams");
+        for (Team team : new Teams(jdbi).list()) {
+            ObjectNode node = teams.putObject(team.name());
+            node.put("description", team.description());
+            if (!team.externalGroups().isEmpty()) {
+                ArrayNode groups = node.putArray("externalGroups");
+                team.externalGroups().forEach(g -> groups.addObject().put("id", g.id()).put("displayName", g.displayName()));
+            }
+            ArrayNode roles = node.putArray("roles");
+            team.roles().stream().map(Team.RoleRef::id).sorted().forEach(roles::add);
+        }
+        new StoredSessionLifetimes(jdbi).read().ifPresent(lifetimes -> {
+            ObjectNode sessions = root.putObject("sessions");
+            sessions.put("idleMinutes", lifetimes.idle().toMinutes());
+            sessions.put("absoluteMinutes", lifetimes.absolute().toMinutes());
+        });
+        try {
+            return WRITER.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the configuration cannot be written as YAML", e);
+        }
+    }
+
+    /** {@code IDBROKER_SECRET_CORP_CLIENT_SECRET} for the {@code clientSecret} of {@code Corp}. */
+    static String envName(String providerId, String setting) {
+        String snake = setting.replaceAll("([a-z0-9])([A-Z])", "$1_$2");
+        return ("IDBROKER_SECRET_" + providerId + "_" + snake).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
+    }
+}
