@@ -155,7 +155,7 @@ public final class TestingBroker implements AutoCloseable {
     public CliResult cli(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--db-url", jdbcUrl, "--master-key-file", masterKeyFile.toString()));
-        if (!args[0].equals("admin")) {
+        if (!args[0].equals("admin") && !args[0].equals("export")) {
             all.addAll(List.of("--public-url", baseUri().toString()));
         }
         if (providersDir != null && !args[0].equals("admin")) {

@@ -72,8 +72,7 @@ public final class ConfigApplier {
      */
     public List<String> apply(ConfigFile file, boolean dryRun) throws ConfigFile.InvalidFileException {
         String digest = "sha256:" + sha256(file.bytes());
-        Map<String, String> resolved = new LinkedHashMap<>();
-        List<Problem> problems = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>(file.problems());
         Map<String, ProviderConfigurator.Checked> providers = checkProviders(file, problems);
         checkTeams(file, problems);
         if (file.sessions() != null) {
@@ -87,6 +86,7 @@ public final class ConfigApplier {
             }
         }
         if (!problems.isEmpty()) {
+            problems.sort(java.util.Comparator.comparingInt(p -> p.path().line()));
             throw new ConfigFile.InvalidFileException(problems);
         }
         Map<String, Object> origin = new LinkedHashMap<>();
@@ -148,6 +148,9 @@ public final class ConfigApplier {
         if (provider.secrets().containsKey(field)) {
             return provider.secrets().get(field).path();
         }
+        if (provider.settingPaths().containsKey(field)) {
+            return provider.settingPaths().get(field);
+        }
         String dotted = provider.path().dotted() + (field.equals("type") || field.equals("id") ? "." + field : ".settings." + field);
         return new ConfigFile.Path(dotted, provider.path().line());
     }
@@ -171,7 +174,7 @@ public final class ConfigApplier {
             for (int i = 0; i < team.roles().size(); i++) {
                 String role = team.roles().get(i);
                 if (roles.find(role).isEmpty()) {
-                    problems.add(new Problem(new ConfigFile.Path(team.path().dotted() + ".roles[" + i + "]", team.path().line()),
+                    problems.add(new Problem(team.rolePaths().get(i),
                             "no role has the id '" + role + "'; the roles are " + String.join(", ",
                                     roles.list().stream().map(org.idbroker.core.teams.Role::id).toList())));
                 }

@@ -21,7 +21,8 @@ import java.util.Set;
  * it checks its shape and lists every problem with its path in the file and its line; the values
  * themselves are checked by {@link ConfigApplier} with the API's own checks.
  */
-public record ConfigFile(Map<String, Provider> providers, Map<String, Team> teams, Sessions sessions, byte[] bytes) {
+public record ConfigFile(Map<String, Provider> providers, Map<String, Team> teams, Sessions sessions, byte[] bytes,
+        List<Problem> problems) {
 
     public static final int VERSION = 1;
     /** Files larger than this are refused: a broker's description is a few kilobytes. */
@@ -34,7 +35,8 @@ public record ConfigFile(Map<String, Provider> providers, Map<String, Team> team
     private static final Set<String> SESSIONS = Set.of("idleMinutes", "absoluteMinutes");
 
     /** A provider instance: {@code settings} replace the stored ones; a secret left out keeps its stored value. */
-    public record Provider(Path path, String type, Map<String, String> settings, Map<String, SecretRef> secrets) {
+    public record Provider(Path path, String type, Map<String, String> settings, Map<String, SecretRef> secrets,
+            Map<String, Path> settingPaths) {
     }
 
     /** A secret as the file names it: {@code {env: NAME}} or {@code {file: /path}}, never its value. */
@@ -46,7 +48,8 @@ public record ConfigFile(Map<String, Provider> providers, Map<String, Team> team
     }
 
     /** A team: the file lists all of its external groups and roles. */
-    public record Team(Path path, String name, String description, List<Group> externalGroups, List<String> roles) {
+    public record Team(Path path, String name, String description, List<Group> externalGroups, List<String> roles,
+            List<Path> rolePaths) {
     }
 
     /** An external group of a team. */
@@ -87,7 +90,10 @@ public record ConfigFile(Map<String, Provider> providers, Map<String, Team> team
         }
     }
 
-    /** Reads and checks the shape of a file's content. */
+    /**
+     * Reads a file's content and checks its shape: a file that is not YAML is refused at once; other
+     * problems are listed in {@link #problems()}, and what they concern is left out.
+     */
     public static ConfigFile parse(byte[] bytes) throws InvalidFileException {
         if (bytes.length > MAX_BYTES) {
             throw new InvalidFileException(List.of(new Problem(new Path("", 0), "the file is larger than " + MAX_BYTES + " bytes")));
@@ -150,10 +156,12 @@ public record ConfigFile(Map<String, Provider> providers, Map<String, Team> team
                 known(node, at, PROVIDER);
                 String type = text(node.get("type"), at.child("type"), false);
                 Map<String, String> settings = new LinkedHashMap<>();
+                Map<String, Path> settingPaths = new LinkedHashMap<>();
                 each(node.get("settings"), at.child("settings"), (name, value, where) -> {
                     String text = text(value, where, true);
                     if (text != null) {
                         settings.put(name, text);
+                        settingPaths.put(name, where.path());
                     }
                 });
                 Map<String, SecretRef> secrets = new LinkedHashMap<>();
@@ -163,7 +171,7 @@ public record ConfigFile(Map<String, Provider> providers, Map<String, Team> team
                         secrets.put(name, ref);
                     }
                 });
-                providers.put(id, new Provider(at.path(), type, settings, secrets));
+                providers.put(id, new Provider(at.path(), type, settings, secrets, settingPaths));
             });
             Map<String, Team> teams = new LinkedHashMap<>();
             Map<String, String> lowerNames = new HashMap<>();
@@ -174,7 +182,7 @@ public record ConfigFile(Map<String, Provider> providers, Map<String, Team> team
                     return;
                 }
                 if (node.isNull()) {
-                    teams.put(name, new Team(at.path(), name, null, List.of(), List.of()));
+                    teams.put(name, new Team(at.path(), name, null, List.of(), List.of(), List.of()));
                     return;
                 }
                 if (!object(node, at, "a mapping with description, externalGroups and roles")) {
@@ -196,13 +204,15 @@ public record ConfigFile(Map<String, Provider> providers, Map<String, Team> team
                     }
                 });
                 List<String> roles = new ArrayList<>();
+                List<Path> rolePaths = new ArrayList<>();
                 list(node.get("roles"), at.child("roles"), (item, where) -> {
                     String role = text(item, where, false);
                     if (role != null) {
                         roles.add(role);
+                        rolePaths.add(where.path());
                     }
                 });
-                teams.put(name, new Team(at.path(), name, description, groups, roles));
+                teams.put(name, new Team(at.path(), name, description, groups, roles, rolePaths));
             });
             Sessions sessions = null;
             JsonNode s = root.get("sessions");
@@ -215,10 +225,7 @@ public record ConfigFile(Map<String, Provider> providers, Map<String, Team> team
                     sessions = new Sessions(sAt.path(), idle, absolute);
                 }
             }
-            if (!problems.isEmpty()) {
-                throw new InvalidFileException(problems);
-            }
-            return new ConfigFile(providers, teams, sessions, bytes);
+            return new ConfigFile(providers, teams, sessions, bytes, List.copyOf(problems));
         }
 
         private Long minutes(JsonNode node, Where at, String field) {
