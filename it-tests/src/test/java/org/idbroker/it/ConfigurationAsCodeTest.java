@@ -163,6 +163,29 @@ class ConfigurationAsCodeTest {
         assertThat(plain.err()).contains("a secret must be a reference, {env: NAME} or {file: /path}, never its value");
     }
 
+    @Test
+    void theReadmeExampleAppliesAndItsIssuerMustBeHttps() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int section = readme.indexOf("## Configuration as code");
+        int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+        String example = readme.substring(start, readme.indexOf("```", start));
+        Path secret = org.idbroker.testkit.TestingBroker.writeTemp("the-client-secret");
+        String withSecret = example.replace("env: IDBROKER_SECRET_GENERICOIDC_CLIENT_SECRET", "file: " + secret);
+
+        Path http = org.idbroker.testkit.TestingBroker.writeTemp(withSecret.replace("issuer: https://", "issuer: http://"));
+        CliResult refused = empty.cli("apply", http.toString());
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("providers.GenericOidc.settings.issuer (line 8): Issuer must use https");
+
+        CliResult applied = empty.cli("apply", org.idbroker.testkit.TestingBroker.writeTemp(withSecret).toString());
+        assertThat(applied.exitCode()).as(applied.err()).isZero();
+        assertThat(applied.out()).contains("change provider GenericOidc: ", "clientSecret changed", "create team Testers",
+                "change team Testers: add external group octopusTesters (Octopus testers)",
+                "change team Testers: add role user-viewer");
+        assertThat(export(empty)).contains("issuer: https://auth.example.com/application/o/my-app/", "id: octopusTesters",
+                "env: IDBROKER_SECRET_GENERICOIDC_CLIENT_SECRET").doesNotContain("the-client-secret");
+    }
+
     private static String export(TestingBroker broker) {
         CliResult result = broker.cli("export");
         assertThat(result.exitCode()).as(result.err()).isZero();
