@@ -50,6 +50,10 @@ final class Database implements AutoCloseable {
         return serverUrl.substring(0, serverUrl.lastIndexOf('/') + 1) + name;
     }
 
+    String name() {
+        return name;
+    }
+
     String description() {
         return (embedded != null ? "embedded PostgreSQL" : "PostgreSQL at " + serverUrl.replaceFirst("/[^/]*$", "")) + ", database " + name;
     }
