@@ -72,6 +72,24 @@ final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * This database's transaction and row counters (pg_stat_database: commits, rollbacks, rows inserted, updated,
+     * deleted), then the server's WAL counters (pg_stat_wal, every database: records, full-page images, bytes, syncs).
+     */
+    long[] counters() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select xact_commit, xact_rollback, tup_inserted, tup_updated, tup_deleted,"
+                        + " w.wal_records, w.wal_fpi, w.wal_bytes, w.wal_sync"
+                        + " from pg_stat_database, pg_stat_wal w where datname = current_database()")) {
+            rs.next();
+            long[] counters = new long[9];
+            for (int i = 0; i < counters.length; i++) {
+                counters[i] = rs.getLong(i + 1);
+            }
+            return counters;
+        }
+    }
+
     /** Process ids of the server processes serving this database now (the broker's pool, this bench's connections). */
     List<Long> backendPids() throws SQLException {
         List<Long> pids = new ArrayList<>();

@@ -46,7 +46,7 @@ final class RealisticBench {
 
     /** One measured phase; CPU in milliseconds over the phase. */
     record Phase(String name, long signIns, long errors, double seconds, Latencies.Summary latency, long brokerCpu,
-            PostgresCpu.Spent postgres, long idpCpu, long driverCpu, long peakRssMiB, String load, String firstError) {
+            PostgresCpu.Spent postgres, long idpCpu, long driverCpu, long peakRssMiB, long[] counters, String load, String firstError) {
         double rate() {
             return signIns / seconds;
         }
@@ -57,9 +57,13 @@ final class RealisticBench {
 
         String line() {
             return String.format("%-34s %5.0f/s  %s | CPU-ms per sign-in: broker %.2f, PostgreSQL %.2f (bench db %.2f +"
-                    + " server %.2f; other dbs %.2f), IdP %.2f, driver %.2f | RSS peak %d MiB | load %s (%d ok, %d errors%s)",
+                    + " server %.2f; other dbs %.2f), IdP %.2f, driver %.2f | per sign-in: %.2f commits, %.2f rollbacks,"
+                    + " rows %.2f inserted, %.2f updated, %.2f deleted; server-wide WAL %.1f records, %.2f full pages, %.0f bytes,"
+                    + " %.2f syncs | RSS peak %d MiB | load %s (%d ok, %d errors%s)",
                     name, rate(), latency.text(), per(brokerCpu), per(postgres.broker()), per(postgres.benchDatabase()),
-                    per(postgres.server()), per(postgres.otherDatabases()), per(idpCpu), per(driverCpu), peakRssMiB, load,
+                    per(postgres.server()), per(postgres.otherDatabases()), per(idpCpu), per(driverCpu), per(counters[0]),
+                    per(counters[1]), per(counters[2]), per(counters[3]), per(counters[4]), per(counters[5]), per(counters[6]),
+                    per(counters[7]), per(counters[8]), peakRssMiB, load,
                     signIns, errors, firstError == null ? "" : ", first: " + firstError);
         }
     }
@@ -146,6 +150,9 @@ final class RealisticBench {
         row("driver CPU-ms per sign-in", returning, fresh, p -> p.per(p.driverCpu()), "%.2f");
         row("other databases' PostgreSQL CPU-ms per sign-in (not counted)", returning, fresh,
                 p -> p.per(p.postgres().otherDatabases()), "%.2f");
+        row("commits per sign-in (bench db)", returning, fresh, p -> p.per(p.counters()[0]), "%.2f");
+        row("WAL syncs per sign-in (server-wide)", returning, fresh, p -> p.per(p.counters()[8]), "%.2f");
+        row("WAL bytes per sign-in (server-wide)", returning, fresh, p -> p.per(p.counters()[7]), "%.0f");
         row("p50 ms", returning, fresh, p -> p.latency().p50(), "%.1f");
         row("p99 ms", returning, fresh, p -> p.latency().p99(), "%.1f");
         row("broker RSS peak under load, MiB", returning, fresh, p -> p.peakRssMiB(), "%.0f");
@@ -193,6 +200,7 @@ final class RealisticBench {
         AtomicReference<String> firstError = new AtomicReference<>();
         peakRss = 0;
         loaded = true;
+        long[] countersBefore = database.counters();
         PostgresCpu.Sample postgresBefore = PostgresCpu.sample(database);
         long brokerBefore = Procfs.cpuMillis(broker.pid());
         long idpBefore = Procfs.cpuMillis(idp.pid());
@@ -233,9 +241,14 @@ final class RealisticBench {
         long driverCpu = Procfs.cpuMillis(ProcessHandle.current().pid()) - driverBefore;
         PostgresCpu.Spent postgres = PostgresCpu.between(postgresBefore, PostgresCpu.sample(database));
         loaded = false;
+        Thread.sleep(1_100); // backends report their counters at most once a second
+        long[] counters = database.counters();
+        for (int i = 0; i < counters.length; i++) {
+            counters[i] -= countersBefore[i];
+        }
         Latencies.Summary summary = Latencies.summarize(all);
         Phase phase = new Phase(name, summary.count(), errors.get(), elapsed, summary, brokerCpu, postgres, idpCpu, driverCpu,
-                peakRss, Procfs.loadAverage(), firstError.get());
+                peakRss, counters, Procfs.loadAverage(), firstError.get());
         System.out.println(phase.line());
         return phase;
     }
