@@ -23,6 +23,7 @@ import java.util.List;
  * @param redirectUri the callback address sent to the IdP
  * @param httpTimeout connect and read timeout of every request to the IdP
  * @param discoveryLifetime how long the discovery document and the keys built from it are reused
+ * @param userInfo when the userinfo endpoint is read
  */
 public record OidcConfig(
         URI issuer,
@@ -38,7 +39,8 @@ public record OidcConfig(
         boolean signOutAtIdp,
         URI redirectUri,
         Duration httpTimeout,
-        Duration discoveryLifetime) {
+        Duration discoveryLifetime,
+        UserInfoUse userInfo) {
 
     public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_DISCOVERY_LIFETIME = Duration.ofMinutes(10);
@@ -55,6 +57,7 @@ public record OidcConfig(
         requireNonNull(redirectUri, "redirectUri is null");
         requireNonNull(httpTimeout, "httpTimeout is null");
         requireNonNull(discoveryLifetime, "discoveryLifetime is null");
+        requireNonNull(userInfo, "userInfo is null");
         if (clientSecret != null && clientSecret.isEmpty()) {
             clientSecret = null;
         }
@@ -75,7 +78,8 @@ public record OidcConfig(
     /** The same configuration with other timeouts, mostly for tests. */
     public OidcConfig withTimeouts(Duration newHttpTimeout, Duration newDiscoveryLifetime) {
         return new OidcConfig(issuer, discoveryUri, clientId, clientSecret, roleClaimType, usernameClaimType, resource,
-                scopes, clockSkew, clientAuthentication, signOutAtIdp, redirectUri, newHttpTimeout, newDiscoveryLifetime);
+                scopes, clockSkew, clientAuthentication, signOutAtIdp, redirectUri, newHttpTimeout, newDiscoveryLifetime,
+                userInfo);
     }
 
     @Override
@@ -85,6 +89,6 @@ public record OidcConfig(
                 + ", clientSecret=" + (clientSecret == null ? "none" : "****") + ", roleClaimType=" + roleClaimType
                 + ", usernameClaimType=" + usernameClaimType + ", resource=" + resource + ", scopes=" + scopes
                 + ", clockSkew=" + clockSkew + ", clientAuthentication=" + clientAuthentication.value()
-                + ", signOutAtIdp=" + signOutAtIdp + ", redirectUri=" + redirectUri + "]";
+                + ", signOutAtIdp=" + signOutAtIdp + ", redirectUri=" + redirectUri + ", userInfo=" + userInfo.value() + "]";
     }
 }
