@@ -30,6 +30,11 @@ final class RealisticBench {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
     private static final int WORKERS = Integer.getInteger("bench.threads", 8);
     private static final int BULK_USERS = 1_000;
+    /** The JIT's compiler threads and the collector's (Serial GC collects on the VM thread), by their kernel names. */
+    private static final String[] JIT_THREADS = {"C1 CompilerThre", "C2 CompilerThre"};
+    private static final String[] GC_THREADS = {"VM Thread", "GC Thread"};
+    /** The JDK HTTP client's selector and workers: the broker's side of the token and userinfo exchanges (in part). */
+    private static final String[] IDP_CLIENT_THREADS = {"HttpClient-"};
 
     private final BrokerProcess broker;
     private final OidcProviderProcess idp;
@@ -46,7 +51,7 @@ final class RealisticBench {
 
     /** One measured phase; CPU in milliseconds over the phase. */
     record Phase(String name, long signIns, long errors, double seconds, Latencies.Summary latency, long brokerCpu,
-            PostgresCpu.Spent postgres, long idpCpu, long driverCpu, long peakRssMiB, long[] counters, String load, String firstError) {
+            long brokerJitCpu, long brokerGcCpu, long brokerIdpClientCpu, PostgresCpu.Spent postgres, long idpCpu, long driverCpu, long peakRssMiB, long[] counters, String load, String firstError) {
         double rate() {
             return signIns / seconds;
         }
@@ -56,11 +61,11 @@ final class RealisticBench {
         }
 
         String line() {
-            return String.format("%-34s %5.0f/s  %s | CPU-ms per sign-in: broker %.2f, PostgreSQL %.2f (bench db %.2f +"
+            return String.format("%-34s %5.0f/s  %s | CPU-ms per sign-in: broker %.2f (JIT compiler threads %.2f, GC %.2f, IdP client threads %.2f), PostgreSQL %.2f (bench db %.2f +"
                     + " server %.2f; other dbs %.2f), IdP %.2f, driver %.2f | per sign-in: %.2f commits, %.2f rollbacks,"
                     + " rows %.2f inserted, %.2f updated, %.2f deleted; server-wide WAL %.1f records, %.2f full pages, %.0f bytes,"
                     + " %.2f syncs | RSS peak %d MiB | load %s (%d ok, %d errors%s)",
-                    name, rate(), latency.text(), per(brokerCpu), per(postgres.broker()), per(postgres.benchDatabase()),
+                    name, rate(), latency.text(), per(brokerCpu), per(brokerJitCpu), per(brokerGcCpu), per(brokerIdpClientCpu), per(postgres.broker()), per(postgres.benchDatabase()),
                     per(postgres.server()), per(postgres.otherDatabases()), per(idpCpu), per(driverCpu), per(counters[0]),
                     per(counters[1]), per(counters[2]), per(counters[3]), per(counters[4]), per(counters[5]), per(counters[6]),
                     per(counters[7]), per(counters[8]), peakRssMiB, load,
@@ -138,12 +143,16 @@ final class RealisticBench {
         }
         Thread.sleep(TimeUnit.SECONDS.toMillis(Integer.getInteger("bench.idleSeconds", 15)));
         long idleRss = Procfs.rssMiB(pid);
+        System.out.println("broker RSS idle: " + idleRss + " MiB (" + Procfs.rssKindsMiB(pid) + ")");
 
         System.out.println();
         System.out.println("| figure (ranges over " + ROUNDS + " rounds) | returning users | new users |");
         System.out.println("|---|---|---|");
         row("sign-ins/s", returning, fresh, p -> p.rate(), "%.0f");
         row("broker CPU-ms per sign-in", returning, fresh, p -> p.per(p.brokerCpu()), "%.2f");
+        row("of which JIT compiler threads (falls to ~0 once warm)", returning, fresh, p -> p.per(p.brokerJitCpu()), "%.2f");
+        row("broker CPU-ms per sign-in without the JIT's threads", returning, fresh,
+                p -> p.per(p.brokerCpu() - p.brokerJitCpu()), "%.2f");
         row("PostgreSQL CPU-ms per sign-in (bench db + server)", returning, fresh, p -> p.per(p.postgres().broker()), "%.2f");
         row("broker + PostgreSQL CPU-ms per sign-in", returning, fresh, p -> p.per(p.brokerCpu() + p.postgres().broker()), "%.2f");
         row("IdP CPU-ms per sign-in", returning, fresh, p -> p.per(p.idpCpu()), "%.2f");
@@ -203,6 +212,9 @@ final class RealisticBench {
         long[] countersBefore = database.counters();
         PostgresCpu.Sample postgresBefore = PostgresCpu.sample(database);
         long brokerBefore = Procfs.cpuMillis(broker.pid());
+        long jitBefore = Procfs.threadCpuMillis(broker.pid(), JIT_THREADS);
+        long gcBefore = Procfs.threadCpuMillis(broker.pid(), GC_THREADS);
+        long idpClientBefore = Procfs.threadCpuMillis(broker.pid(), IDP_CLIENT_THREADS);
         long idpBefore = Procfs.cpuMillis(idp.pid());
         long driverBefore = Procfs.cpuMillis(ProcessHandle.current().pid());
         long started = System.nanoTime();
@@ -236,7 +248,11 @@ final class RealisticBench {
             worker.join();
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
+        String rssKinds = Procfs.rssKindsMiB(broker.pid());
         long brokerCpu = Procfs.cpuMillis(broker.pid()) - brokerBefore;
+        long jitCpu = Procfs.threadCpuMillis(broker.pid(), JIT_THREADS) - jitBefore;
+        long gcCpu = Procfs.threadCpuMillis(broker.pid(), GC_THREADS) - gcBefore;
+        long idpClientCpu = Procfs.threadCpuMillis(broker.pid(), IDP_CLIENT_THREADS) - idpClientBefore;
         long idpCpu = Procfs.cpuMillis(idp.pid()) - idpBefore;
         long driverCpu = Procfs.cpuMillis(ProcessHandle.current().pid()) - driverBefore;
         PostgresCpu.Spent postgres = PostgresCpu.between(postgresBefore, PostgresCpu.sample(database));
@@ -247,9 +263,9 @@ final class RealisticBench {
             counters[i] -= countersBefore[i];
         }
         Latencies.Summary summary = Latencies.summarize(all);
-        Phase phase = new Phase(name, summary.count(), errors.get(), elapsed, summary, brokerCpu, postgres, idpCpu, driverCpu,
+        Phase phase = new Phase(name, summary.count(), errors.get(), elapsed, summary, brokerCpu, jitCpu, gcCpu, idpClientCpu, postgres, idpCpu, driverCpu,
                 peakRss, counters, Procfs.loadAverage(), firstError.get());
-        System.out.println(phase.line());
+        System.out.println(phase.line() + " | RSS at the end: " + rssKinds);
         return phase;
     }
 }
