@@ -163,7 +163,7 @@ public class OidcProviderFactory implements IdentityProviderFactory {
         String clientSecret = values.get(CLIENT_SECRET).orElse(null);
         return new OidcConfig(issuer, discoveryUri(issuer), clientId, clientSecret, roleClaim, usernameClaim, resource,
                 scopes, Duration.ofSeconds(skew), clientAuthentication, signOut, context.redirectUri(),
-                Duration.ofSeconds(timeout), OidcConfig.DEFAULT_DISCOVERY_LIFETIME, userInfo);
+                Duration.ofSeconds(timeout), OidcConfig.DEFAULT_DISCOVERY_LIFETIME, context.idpCalls(), userInfo);
     }
 
     /**

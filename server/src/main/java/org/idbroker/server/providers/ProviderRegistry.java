@@ -10,12 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.idbroker.core.providers.ProviderRecord;
 import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.core.signin.ProviderPolicy;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.IdentityProviderFactory;
+import org.idbroker.spi.IdpCalls;
 import org.idbroker.spi.InvalidSettingsException;
 import org.idbroker.spi.ProviderContext;
 import org.idbroker.spi.ProviderSettings;
@@ -37,14 +39,22 @@ public final class ProviderRegistry implements AutoCloseable {
     private final ProviderTypes types;
     private final BrokerConfig config;
     private final Clock clock;
+    private final Function<String, IdpCalls> idpCalls;
 
     private volatile Snapshot snapshot = new Snapshot("", Map.of(), Instant.EPOCH);
 
     public ProviderRegistry(ProviderStore store, ProviderTypes types, BrokerConfig config, Clock clock) {
+        this(store, types, config, clock, id -> IdpCalls.NONE);
+    }
+
+    /** @param idpCalls what each instance tells of its calls to the IdP (the metrics) */
+    public ProviderRegistry(ProviderStore store, ProviderTypes types, BrokerConfig config, Clock clock,
+            Function<String, IdpCalls> idpCalls) {
         this.store = requireNonNull(store, "store is null");
         this.types = requireNonNull(types, "types is null");
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.idpCalls = requireNonNull(idpCalls, "idpCalls is null");
     }
 
     /** Every configured instance, in id order. */
@@ -137,7 +147,8 @@ public final class ProviderRegistry implements AutoCloseable {
         withSecrets.putAll(record.secrets());
         try {
             IdentityProvider provider = factory.get().create(
-                    new ProviderContext(record.id(), new ProviderSettings(withSecrets), config.redirectUri(record.id())));
+                    new ProviderContext(record.id(), new ProviderSettings(withSecrets), config.redirectUri(record.id()),
+                            idpCalls.apply(record.id())));
             return new ConfiguredProvider(record.id(), record.type(), displayName, enabled, policy, effective, provider, null, record.version());
         } catch (InvalidSettingsException e) {
             String problem = "setting '" + e.setting() + "': " + e.getMessage();
