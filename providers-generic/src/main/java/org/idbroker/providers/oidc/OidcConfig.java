@@ -25,6 +25,7 @@ import org.idbroker.spi.IdpCalls;
  * @param httpTimeout connect and read timeout of every request to the IdP
  * @param discoveryLifetime how long the discovery document and the keys built from it are reused
  * @param idpCalls told of every call to the IdP ({@link IdpCalls#NONE} when null)
+ * @param userInfo when the userinfo endpoint is read
  */
 public record OidcConfig(
         URI issuer,
@@ -41,7 +42,8 @@ public record OidcConfig(
         URI redirectUri,
         Duration httpTimeout,
         Duration discoveryLifetime,
-        IdpCalls idpCalls) {
+        IdpCalls idpCalls,
+        UserInfoUse userInfo) {
 
     public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_DISCOVERY_LIFETIME = Duration.ofMinutes(10);
@@ -61,6 +63,7 @@ public record OidcConfig(
         if (idpCalls == null) {
             idpCalls = IdpCalls.NONE;
         }
+        requireNonNull(userInfo, "userInfo is null");
         if (clientSecret != null && clientSecret.isEmpty()) {
             clientSecret = null;
         }
@@ -81,7 +84,8 @@ public record OidcConfig(
     /** The same configuration with other timeouts, mostly for tests. */
     public OidcConfig withTimeouts(Duration newHttpTimeout, Duration newDiscoveryLifetime) {
         return new OidcConfig(issuer, discoveryUri, clientId, clientSecret, roleClaimType, usernameClaimType, resource,
-                scopes, clockSkew, clientAuthentication, signOutAtIdp, redirectUri, newHttpTimeout, newDiscoveryLifetime, idpCalls);
+                scopes, clockSkew, clientAuthentication, signOutAtIdp, redirectUri, newHttpTimeout, newDiscoveryLifetime, idpCalls,
+                userInfo);
     }
 
     @Override
@@ -91,6 +95,6 @@ public record OidcConfig(
                 + ", clientSecret=" + (clientSecret == null ? "none" : "****") + ", roleClaimType=" + roleClaimType
                 + ", usernameClaimType=" + usernameClaimType + ", resource=" + resource + ", scopes=" + scopes
                 + ", clockSkew=" + clockSkew + ", clientAuthentication=" + clientAuthentication.value()
-                + ", signOutAtIdp=" + signOutAtIdp + ", redirectUri=" + redirectUri + "]";
+                + ", signOutAtIdp=" + signOutAtIdp + ", redirectUri=" + redirectUri + ", userInfo=" + userInfo.value() + "]";
     }
 }
