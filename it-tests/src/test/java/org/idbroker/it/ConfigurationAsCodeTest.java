@@ -128,6 +128,15 @@ class ConfigurationAsCodeTest {
     }
 
     @Test
+    void aTeamNamedTwiceIsRefusedWithItsLine() throws Exception {
+        CliResult refused = empty.cli("apply", org.idbroker.testkit.TestingBroker.writeTemp(
+                "version: 1\nteams:\n  A: {}\n  A: {}\n").toString());
+
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("(line 4): not valid YAML: Duplicate field 'A'");
+    }
+
+    @Test
     void aBadFileIsRefusedWithEveryProblemAndItsLineAndChangesNothing() throws Exception {
         String good = Files.readString(withSecretFile(export(configured)));
         String bad = good.replace("issuer: " + idp.issuer(), "issuer: not a url")
@@ -161,6 +170,24 @@ class ConfigurationAsCodeTest {
         CliResult plain = empty.cli("apply", value.toString());
         assertThat(plain.exitCode()).isEqualTo(2);
         assertThat(plain.err()).contains("a secret must be a reference, {env: NAME} or {file: /path}, never its value");
+    }
+
+    @Test
+    void aChangeTheBrokerRefusesHalfwayUndoesEveryChangeBeforeIt() throws Exception {
+        String before = export(empty);
+        long events = empty.count("select count(*) from events");
+        String file = Files.readString(withSecretFile(export(configured))).replace("teams:\n", "teams:\n"
+                + "  Newcomers:\n"
+                + "    description: Made first, then undone\n")
+                .replace("  Everyone:\n", "  Everyone:\n    externalGroups: [octopusTesters]\n");
+
+        CliResult refused = empty.cli("apply", org.idbroker.testkit.TestingBroker.writeTemp(file).toString());
+
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("nothing changed", "teams.Everyone (line " + lineOf(file.lines().toList(), "  Everyone:")
+                + "): The Everyone team has every active user; it takes no external groups.");
+        assertThat(export(empty)).isEqualTo(before).doesNotContain("Newcomers");
+        assertThat(empty.count("select count(*) from events")).isEqualTo(events);
     }
 
     @Test

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,7 +26,8 @@ public record ConfigFile(Map<String, Provider> providers, Map<String, Team> team
     public static final int VERSION = 1;
     /** Files larger than this are refused: a broker's description is a few kilobytes. */
     public static final int MAX_BYTES = 1 << 20;
-    static final YAMLMapper YAML = new YAMLMapper();
+    /** A key given twice is refused: with the last one silently winning, a review could not trust the file. */
+    static final YAMLMapper YAML = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> TOP = Set.of("version", "providers", "teams", "sessions");
     private static final Set<String> PROVIDER = Set.of("type", "settings", "secrets");
     private static final Set<String> TEAM = Set.of("description", "externalGroups", "roles");
@@ -114,7 +114,7 @@ public record ConfigFile(Map<String, Provider> providers, Map<String, Team> team
 
     /** The line of every key and value, by its JSON pointer. */
     private static void lines(byte[] bytes, Map<String, Integer> lines) throws IOException {
-        try (JsonParser parser = new YAMLFactory().createParser(bytes)) {
+        try (JsonParser parser = YAML.getFactory().createParser(bytes)) {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
                 lines.putIfAbsent(parser.getParsingContext().pathAsPointer().toString(), parser.currentTokenLocation().getLineNr());
