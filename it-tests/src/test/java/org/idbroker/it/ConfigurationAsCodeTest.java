@@ -128,6 +128,23 @@ class ConfigurationAsCodeTest {
     }
 
     @Test
+    void aSecretFromTheEnvironmentIsTheOneStored() throws Exception {
+        String exported = export(configured);
+        org.idbroker.core.providers.ProviderStore store = new org.idbroker.core.providers.ProviderStore(empty.jdbi(),
+                new org.idbroker.core.crypto.SecretCipher(java.util.Base64.getDecoder().decode(empty.masterKey())));
+        org.idbroker.server.config.ConfigApplier applier = new org.idbroker.server.config.ConfigApplier(empty.jdbi(), store,
+                empty.providerTypes(), empty.baseUri(), Map.of("IDBROKER_SECRET_GENERICOIDC_CLIENT_SECRET", idp.clientSecret())::get);
+
+        List<String> changes = applier.apply(org.idbroker.server.config.ConfigFile.parse(exported.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)), false);
+
+        assertThat(changes).anySatisfy(line -> assertThat(line).startsWith("change provider GenericOidc: ")
+                .endsWith("clientSecret changed"));
+        assertThat(store.find("GenericOidc").orElseThrow().secrets()).containsEntry("clientSecret", idp.clientSecret());
+        assertThat(export(empty)).isEqualTo(exported);
+    }
+
+    @Test
     void aTeamNamedTwiceIsRefusedWithItsLine() throws Exception {
         CliResult refused = empty.cli("apply", org.idbroker.testkit.TestingBroker.writeTemp(
                 "version: 1\nteams:\n  A: {}\n  A: {}\n").toString());
