@@ -50,6 +50,8 @@ public final class ConfigApplier {
     public static final String ACTOR = "apply";
     static final String SESSIONS_EVENT = "configuration-changed";
     private static final int MAX_SECRET_BYTES = 64 * 1024;
+    /** The transaction-scoped advisory lock every apply holds ("idb-apply" as a number). */
+    private static final long APPLY_LOCK = 0x6964622d6170706cL;
 
     private final Jdbi jdbi;
     private final ProviderStore store;
@@ -97,6 +99,8 @@ public final class ConfigApplier {
             return jdbi.withHandle(h -> {
                 h.begin();
                 try {
+                    // two applies at once take turns: the second sees what the first did, and says so
+                    h.createQuery("select pg_advisory_xact_lock(:key)").bind("key", APPLY_LOCK).mapTo(String.class).one();
                     List<String> lines = new ArrayList<>();
                     applyProviders(h, file, providers, origin, lines);
                     applyTeams(file, lines);
