@@ -8,7 +8,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.idbroker.it.support.TestingAuthentik;
-import org.idbroker.server.providers.ConfiguredProvider;
+import org.idbroker.core.providers.ConfiguredProvider;
 import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.testkit.ExpectedRefusal;
 import org.idbroker.testkit.IdpShape;

@@ -6,6 +6,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import java.time.Clock;
+import org.idbroker.core.providers.ProviderDirectory;
 import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.server.providers.ProviderTypes;
@@ -22,6 +23,7 @@ public final class ProvidersModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(ProviderTypes.class).toInstance(types);
+        bind(ProviderDirectory.class).to(ProviderRegistry.class);
     }
 
     @Provides

@@ -39,15 +39,9 @@ public final class LoginTransactions {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** Stores a transaction under {@code state} for the browser holding {@code browserKey}. */
-    public void save(String state, String browserKey, String providerId, Map<String, String> remembered,
-            String redirectAfter, String mode) {
-        save(state, browserKey, providerId, remembered, redirectAfter, mode, null);
-    }
-
     /** Stores a transaction, started by {@code startedBy} (a test sign-in's administrator) or {@code null}. */
     public void save(String state, String browserKey, String providerId, Map<String, String> remembered,
-            String redirectAfter, String mode, UUID startedBy) {
+            String redirectAfter, SignInMode mode, UUID startedBy) {
         byte[] stateHash = Tokens.hash(state);
         byte[] sealed;
         try {
@@ -62,7 +56,7 @@ public final class LoginTransactions {
                 values (:state, :browser, :provider, :remembered, :redirect, :mode, :expires, :startedBy)""")
                 .bind("startedBy", startedBy)
                 .bind("state", stateHash).bind("browser", Tokens.hash(browserKey)).bind("provider", providerId)
-                .bind("remembered", sealed).bind("redirect", redirectAfter).bind("mode", mode)
+                .bind("remembered", sealed).bind("redirect", redirectAfter).bind("mode", mode.code())
                 .bind("expires", OffsetDateTime.ofInstant(expires, ZoneOffset.UTC)).execute());
     }
 
@@ -84,7 +78,7 @@ public final class LoginTransactions {
                 returning provider_id, remembered, redirect_after, mode, expires_at, started_by""")
                 .bind("state", stateHash).bind("browser", browserHash)
                 .map((rs, ctx) -> new Row(rs.getString("provider_id"), rs.getBytes("remembered"),
-                        rs.getString("redirect_after"), rs.getString("mode"),
+                        rs.getString("redirect_after"), mode(rs.getString("mode")),
                         rs.getObject("expires_at", OffsetDateTime.class).toInstant(), rs.getObject("started_by", UUID.class)))
                 .findOne());
         if (taken.isEmpty()) {
@@ -117,7 +111,11 @@ public final class LoginTransactions {
         return "login-transaction:" + HexFormat.of().formatHex(stateHash);
     }
 
-    private record Row(String providerId, byte[] remembered, String redirectAfter, String mode, Instant expiresAt,
+    private static SignInMode mode(String code) {
+        return SignInMode.fromCode(code).orElseThrow(() -> new IllegalStateException("a stored login transaction has the unknown mode " + code));
+    }
+
+    private record Row(String providerId, byte[] remembered, String redirectAfter, SignInMode mode, Instant expiresAt,
             UUID startedBy) {
     }
 }

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.idbroker.core.providers.ConfiguredProvider;
+import org.idbroker.core.providers.ProviderDirectory;
 import org.idbroker.core.providers.ProviderRecord;
 import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.core.signin.ProviderPolicy;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * change saved on any node is noticed here within {@link #REFRESH_INTERVAL}: the registry compares
  * a digest of the stored versions and rebuilds only what changed.
  */
-public final class ProviderRegistry implements AutoCloseable {
+public final class ProviderRegistry implements ProviderDirectory, AutoCloseable {
 
     public static final Duration REFRESH_INTERVAL = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);
@@ -57,6 +59,7 @@ public final class ProviderRegistry implements AutoCloseable {
         return all().stream().filter(ConfiguredProvider::enabled).toList();
     }
 
+    @Override
     public Optional<ConfiguredProvider> find(String id) {
         return Optional.ofNullable(current().providers.get(id));
     }

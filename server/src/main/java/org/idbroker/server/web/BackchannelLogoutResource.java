@@ -18,7 +18,7 @@ import java.util.Optional;
 import org.idbroker.core.events.Events;
 import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.core.sessions.IdpLogouts;
-import org.idbroker.server.providers.ConfiguredProvider;
+import org.idbroker.core.providers.ConfiguredProvider;
 import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.LogoutNotice;
