@@ -14,8 +14,6 @@ import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.IdentityProviderFactory;
 import org.idbroker.spi.InvalidSettingsException;
-import org.idbroker.spi.ProviderContext;
-import org.idbroker.spi.ProviderSettings;
 import org.idbroker.spi.SettingDescriptor;
 
 /**
@@ -29,10 +27,12 @@ public final class ProviderConfigurator {
 
     private final ProviderStore store;
     private final ProviderTypes types;
+    private final ProviderInstances instances;
 
     public ProviderConfigurator(ProviderStore store, ProviderTypes types) {
         this.store = requireNonNull(store, "store is null");
         this.types = requireNonNull(types, "types is null");
+        this.instances = new ProviderInstances(types);
     }
 
     /**
@@ -110,22 +110,13 @@ public final class ProviderConfigurator {
         return store.save(id, effectiveType, merged, secretChanges);
     }
 
-    private static Optional<InvalidSettingsException> tryBuild(IdentityProviderFactory factory, String id,
+    private Optional<InvalidSettingsException> tryBuild(IdentityProviderFactory factory, String id,
             Map<String, String> settings, Map<String, String> secrets, URI publicUrl) {
-        Map<String, String> all = new HashMap<>();
-        for (SettingDescriptor d : ProviderRegistry.descriptors(factory)) {
-            if (d.defaultValue() != null) {
-                all.put(d.name(), d.defaultValue());
-            }
-        }
-        all.putAll(settings);
-        all.putAll(secrets);
-        boolean enabled = Boolean.parseBoolean(all.getOrDefault(BrokerSettings.ENABLED, "false"));
-        URI redirect = URI.create(publicUrl + "/api/users/authenticatedToken/" + id);
-        try (IdentityProvider ignored = factory.create(new ProviderContext(id, new ProviderSettings(all), redirect))) {
+        try (IdentityProvider ignored = instances.create(factory, id, settings, secrets, publicUrl)) {
             return Optional.empty();
         } catch (InvalidSettingsException e) {
             // a disabled instance may be saved half-configured, but a value given must still be a usable one
+            boolean enabled = BrokerSettings.enabled(ProviderInstances.effective(factory, settings));
             boolean given = settings.containsKey(e.setting()) || secrets.containsKey(e.setting());
             return enabled || given ? Optional.of(e) : Optional.empty();
         }

@@ -14,13 +14,9 @@ import org.idbroker.core.providers.ConfiguredProvider;
 import org.idbroker.core.providers.ProviderDirectory;
 import org.idbroker.core.providers.ProviderRecord;
 import org.idbroker.core.providers.ProviderStore;
-import org.idbroker.core.signin.ProviderPolicy;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.IdentityProviderFactory;
-import org.idbroker.spi.InvalidSettingsException;
-import org.idbroker.spi.ProviderContext;
-import org.idbroker.spi.ProviderSettings;
 import org.idbroker.spi.SettingDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +33,7 @@ public final class ProviderRegistry implements ProviderDirectory, AutoCloseable 
 
     private final ProviderStore store;
     private final ProviderTypes types;
+    private final ProviderInstances instances;
     private final BrokerConfig config;
     private final Clock clock;
 
@@ -45,6 +42,7 @@ public final class ProviderRegistry implements ProviderDirectory, AutoCloseable 
     public ProviderRegistry(ProviderStore store, ProviderTypes types, BrokerConfig config, Clock clock) {
         this.store = requireNonNull(store, "store is null");
         this.types = requireNonNull(types, "types is null");
+        this.instances = new ProviderInstances(types);
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
@@ -113,46 +111,17 @@ public final class ProviderRegistry implements ProviderDirectory, AutoCloseable 
     }
 
     private ConfiguredProvider build(ProviderRecord record) {
-        Optional<IdentityProviderFactory> factory = types.find(record.type());
-        Map<String, String> effective = new LinkedHashMap<>();
-        List<SettingDescriptor> descriptors = factory.map(ProviderRegistry::descriptors).orElse(BrokerSettings.DESCRIPTORS);
-        for (SettingDescriptor d : descriptors) {
-            if (!d.secret() && d.defaultValue() != null) {
-                effective.put(d.name(), d.defaultValue());
-            }
+        ProviderInstances.Instance built = instances.build(record, config.publicUrl());
+        Map<String, String> effective = built.settings();
+        boolean enabled = BrokerSettings.enabled(effective);
+        ProviderInstances.Problem problem = built.problem();
+        if (problem != null && (enabled || problem.kind() != ProviderInstances.Problem.Kind.INVALID_SETTINGS)) {
+            LOG.warn(problem.kind() == ProviderInstances.Problem.Kind.TYPE_MISSING ? "Provider {}: {}" : "Provider {} cannot be used: {}",
+                    record.id(), problem.describe());
         }
-        record.settings().forEach((k, v) -> {
-            if (v != null && !v.isBlank()) {
-                effective.put(k, v);
-            }
-        });
-        boolean enabled = Boolean.parseBoolean(effective.getOrDefault(BrokerSettings.ENABLED, "false"));
-        String displayName = effective.getOrDefault(BrokerSettings.DISPLAY_NAME, record.id());
-        ProviderPolicy policy = new ProviderPolicy(record.id(),
-                Boolean.parseBoolean(effective.getOrDefault(BrokerSettings.ALLOW_AUTO_USER_CREATION, "true")),
-                Boolean.parseBoolean(effective.getOrDefault(BrokerSettings.TRUST_EMAIL, "false")));
-        if (factory.isEmpty()) {
-            String problem = "the provider type '" + record.type() + "' is not installed on this node";
-            LOG.warn("Provider {}: {}", record.id(), problem);
-            return new ConfiguredProvider(record.id(), record.type(), displayName, enabled, policy, effective, null, problem, record.version());
-        }
-        Map<String, String> withSecrets = new HashMap<>(effective);
-        withSecrets.putAll(record.secrets());
-        try {
-            IdentityProvider provider = factory.get().create(
-                    new ProviderContext(record.id(), new ProviderSettings(withSecrets), config.redirectUri(record.id())));
-            return new ConfiguredProvider(record.id(), record.type(), displayName, enabled, policy, effective, provider, null, record.version());
-        } catch (InvalidSettingsException e) {
-            String problem = "setting '" + e.setting() + "': " + e.getMessage();
-            if (enabled) {
-                LOG.warn("Provider {} cannot be used: {}", record.id(), problem);
-            }
-            return new ConfiguredProvider(record.id(), record.type(), displayName, enabled, policy, effective, null, problem, record.version());
-        } catch (RuntimeException e) {
-            String problem = "the provider could not be built: " + e.getMessage();
-            LOG.warn("Provider {} cannot be used: {}", record.id(), problem);
-            return new ConfiguredProvider(record.id(), record.type(), displayName, enabled, policy, effective, null, problem, record.version());
-        }
+        return new ConfiguredProvider(record.id(), record.type(), BrokerSettings.displayName(record.id(), effective), enabled,
+                BrokerSettings.policy(record.id(), effective), effective, built.provider(),
+                problem == null ? null : problem.describe(), record.version());
     }
 
     @Override
