@@ -72,7 +72,7 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        Path distribution = Path.of(args.length > 0 ? args[0] : "server/target/idbroker");
+        Path distribution = Path.of(args.length > 0 ? args[0] : "distribution/target/idbroker");
         Path work = Files.createTempDirectory("idbroker-bench");
         byte[] keyBytes = new byte[32];
         new SecureRandom().nextBytes(keyBytes);
