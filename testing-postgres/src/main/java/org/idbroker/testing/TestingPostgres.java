@@ -1,4 +1,4 @@
-package org.idbroker.testkit;
+package org.idbroker.testing;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
