@@ -23,8 +23,6 @@ import org.idbroker.spi.SettingDescriptor;
  */
 public final class ProviderConfigurator {
 
-    public static final String DEFAULT_TYPE = "oidc";
-
     private final ProviderStore store;
     private final ProviderTypes types;
     private final ProviderInstances instances;
@@ -39,7 +37,8 @@ public final class ProviderConfigurator {
      * Creates or updates an instance.
      *
      * @param id the instance id
-     * @param type the type, or {@code null} to keep the stored one ({@code oidc} for a new instance)
+     * @param type the type, or {@code null} to keep the stored one (for a new instance: the installed type that is
+     *     the default for new instances)
      * @param settings plain setting values; with {@code merge} only these change, else they replace all
      * @param secrets secret values to set; a secret left out keeps its stored value
      * @param merge whether to merge into the stored settings
@@ -53,10 +52,11 @@ public final class ProviderConfigurator {
             throw new InvalidConfigurationException(Map.of("id", e.getMessage()));
         }
         Optional<ProviderRecord> stored = store.find(id);
-        String effectiveType = type != null ? type : stored.map(ProviderRecord::type).orElse(DEFAULT_TYPE);
+        String effectiveType = type != null ? type : stored.map(ProviderRecord::type).or(() -> types.defaultForNewInstances()
+                .map(IdentityProviderFactory::type)).orElseThrow(() -> new InvalidConfigurationException(Map.of("type",
+                "name the provider type; installed types: " + installed())));
         IdentityProviderFactory factory = types.find(effectiveType).orElseThrow(() -> new InvalidConfigurationException(
-                Map.of("type", "unknown provider type '" + effectiveType + "'; installed types: "
-                        + String.join(", ", types.all().stream().map(IdentityProviderFactory::type).toList()))));
+                Map.of("type", "unknown provider type '" + effectiveType + "'; installed types: " + installed())));
         Set<String> secretNames = new TreeSet<>();
         Set<String> plainNames = new TreeSet<>();
         for (SettingDescriptor d : ProviderRegistry.descriptors(factory)) {
@@ -108,6 +108,10 @@ public final class ProviderConfigurator {
         stored.map(ProviderRecord::secrets).orElse(Map.of()).keySet().stream()
                 .filter(name -> !secretNames.contains(name)).forEach(name -> secretChanges.put(name, ""));
         return store.save(id, effectiveType, merged, secretChanges);
+    }
+
+    private String installed() {
+        return String.join(", ", types.all().stream().map(IdentityProviderFactory::type).toList());
     }
 
     private Optional<InvalidSettingsException> tryBuild(IdentityProviderFactory factory, String id,
