@@ -19,7 +19,6 @@ import org.idbroker.server.cli.Main;
 import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.server.providers.ProviderTypes;
 import org.idbroker.server.providers.ProviderTypesLoader;
-import org.idbroker.testing.TestingPostgres;
 import org.jdbi.v3.core.Jdbi;
 import picocli.CommandLine;
 

@@ -93,7 +93,7 @@ public final class CoreModule extends AbstractModule {
     @Singleton
     SignIns signIns(Jdbi jdbi, ProviderDirectory providers, LoginTransactions transactions, IdentityMatcher matcher,
             Sessions sessions, ClaimsPreviews previews) {
-        return new SignIns(jdbi, providers, transactions, matcher, sessions, previews);
+        return new SignIns(jdbi, providers, transactions, matcher, sessions, previews, config.publicUrl());
     }
 
     @Provides

@@ -2,6 +2,7 @@ package org.idbroker.core.signin;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,15 +48,18 @@ public final class SignIns {
     private final IdentityMatcher matcher;
     private final Sessions sessions;
     private final ClaimsPreviews previews;
+    private final URI publicUrl;
 
+    /** @param publicUrl the broker's public URL, where every IdP sends the browser back */
     public SignIns(Jdbi jdbi, ProviderDirectory providers, LoginTransactions transactions, IdentityMatcher matcher,
-            Sessions sessions, ClaimsPreviews previews) {
+            Sessions sessions, ClaimsPreviews previews, URI publicUrl) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.providers = requireNonNull(providers, "providers is null");
         this.transactions = requireNonNull(transactions, "transactions is null");
         this.matcher = requireNonNull(matcher, "matcher is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.previews = requireNonNull(previews, "previews is null");
+        this.publicUrl = requireNonNull(publicUrl, "publicUrl is null");
     }
 
     /**
@@ -64,10 +68,11 @@ public final class SignIns {
      * @param redirectAfter the validated path to go to after sign-in (ignored for a claims preview)
      * @param browserKey the browser's existing binding value, or {@code null} to draw one
      * @param credentials who is asking (read only for a claims preview, which needs an administrator)
+     * @param startedHost the host and port the browser used, or {@code null} when unknown
      * @return {@link Started} or {@link Refused}
      */
     public SignInOutcome start(String providerId, SignInMode mode, String redirectAfter, String browserKey,
-            Credentials credentials) {
+            Credentials credentials, String startedHost) {
         requireNonNull(mode, "mode is null");
         boolean preview = mode == SignInMode.CLAIMS_PREVIEW;
         UUID startedBy = null;
@@ -99,7 +104,8 @@ public final class SignIns {
         } catch (SignInRejectedException e) {
             return refuse(SignInFailure.IDP_UNAVAILABLE, mode, provider.id(), e.reason().code(), e.getMessage(), !preview);
         }
-        transactions.save(state, binding, provider.id(), start.remember(), preview ? "/" : redirectAfter, mode, startedBy);
+        transactions.save(state, binding, provider.id(), start.remember(), preview ? "/" : redirectAfter, mode, startedBy,
+                startedHost);
         return new Started(start.authorizationUri(), binding);
     }
 
@@ -110,10 +116,11 @@ public final class SignIns {
      * @param browserKey the browser's binding value, or {@code null} when it has none
      * @param credentials what the browser presents: its old session ends at sign-in; a claims preview
      *     needs the administrator who started it
+     * @param callbackHost the host and port the callback reached, or {@code null} when unknown
      * @return {@link SignedIn}, {@link SignInOutcome.Previewed} or {@link Refused}
      */
     public SignInOutcome finish(String providerId, Map<String, List<String>> parameters, String browserKey,
-            Credentials credentials) {
+            Credentials credentials, String callbackHost) {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> entry : parameters.entrySet()) {
             if (entry.getKey().length() > MAX_NAME_LENGTH
@@ -127,10 +134,11 @@ public final class SignIns {
         LoginTransaction transaction;
         try {
             List<String> states = copy.getOrDefault("state", List.of());
-            transaction = transactions.consume(states.size() == 1 ? states.get(0) : null, browserKey, providerId);
+            transaction = transactions.consume(states.size() == 1 ? states.get(0) : null, browserKey, providerId, callbackHost);
         } catch (LoginStateException e) {
-            return refuse(SignInFailure.INVALID_REQUEST, SignInMode.SIGN_IN, safeId(providerId), e.refusal().code(),
-                    e.refusal().message(), true);
+            String message = e.refusal() == SignInRefusal.STATE_OTHER_HOST && e.startedHost().isPresent()
+                    ? SignInRefusal.otherHostMessage(e.startedHost().get(), publicUrl) : e.refusal().message();
+            return refuse(SignInFailure.INVALID_REQUEST, SignInMode.SIGN_IN, safeId(providerId), e.refusal().code(), message, true);
         }
         CallbackRequest callback = new CallbackRequest(copy);
         if (transaction.mode() == SignInMode.CLAIMS_PREVIEW) {

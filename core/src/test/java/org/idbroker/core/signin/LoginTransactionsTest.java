@@ -41,7 +41,7 @@ class LoginTransactionsTest {
         String browser = Tokens.random();
         UUID admin = db.jdbi().inTransaction(h -> Users.createWithUniqueUsername(h, "ada", "Ada", "ada@example.com")).id();
         transactions.save(state, browser, "Corp", Map.of("nonce", "n-1", "verifier", "v-1"), "/app/teams",
-                SignInMode.CLAIMS_PREVIEW, admin);
+                SignInMode.CLAIMS_PREVIEW, admin, null);
 
         LoginTransaction taken = transactions.consume(state, browser, "Corp");
 
@@ -57,7 +57,7 @@ class LoginTransactionsTest {
     void anotherBrowserIsRefusedAndTheRightOneCanStillFinish() throws Exception {
         String state = Tokens.random();
         String browser = Tokens.random();
-        transactions.save(state, browser, "Corp", Map.of(), "/", SignInMode.SIGN_IN, null);
+        transactions.save(state, browser, "Corp", Map.of(), "/", SignInMode.SIGN_IN, null, null);
 
         assertThatThrownBy(() -> transactions.consume(state, Tokens.random(), "Corp"))
                 .isInstanceOfSatisfying(LoginStateException.class,
@@ -69,10 +69,22 @@ class LoginTransactionsTest {
     }
 
     @Test
+    void aCallbackAtAnotherHostThanTheStartSaysWhereTheSignInStarted() {
+        String state = Tokens.random();
+        transactions.save(state, Tokens.random(), "Corp", Map.of(), "/", SignInMode.SIGN_IN, null, "127.0.0.1:8080");
+
+        assertThatThrownBy(() -> transactions.consume(state, null, "Corp", "localhost:8080"))
+                .isInstanceOfSatisfying(LoginStateException.class, e -> {
+                    assertThat(e.refusal()).isEqualTo(SignInRefusal.STATE_OTHER_HOST);
+                    assertThat(e.startedHost()).contains("127.0.0.1:8080");
+                });
+    }
+
+    @Test
     void expiresAfterTenMinutes() {
         String state = Tokens.random();
         String browser = Tokens.random();
-        transactions.save(state, browser, "Corp", Map.of(), "/", SignInMode.SIGN_IN, null);
+        transactions.save(state, browser, "Corp", Map.of(), "/", SignInMode.SIGN_IN, null, null);
         db.clock().advance(LoginTransactions.LIFETIME.plus(Duration.ofSeconds(1)));
 
         assertThatThrownBy(() -> transactions.consume(state, browser, "Corp"))
@@ -83,7 +95,7 @@ class LoginTransactionsTest {
     void aStateIsBoundToItsProviderAndMustBePresent() {
         String state = Tokens.random();
         String browser = Tokens.random();
-        transactions.save(state, browser, "Corp", Map.of(), "/", SignInMode.SIGN_IN, null);
+        transactions.save(state, browser, "Corp", Map.of(), "/", SignInMode.SIGN_IN, null, null);
 
         assertThatThrownBy(() -> transactions.consume(state, browser, "Other"))
                 .isInstanceOfSatisfying(LoginStateException.class, e -> assertThat(e.refusal()).isEqualTo(SignInRefusal.STATE_UNKNOWN));

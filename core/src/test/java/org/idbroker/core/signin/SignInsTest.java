@@ -57,7 +57,8 @@ class SignInsTest {
         Callers callers = new Callers(sessions, new ApiKeys(db.jdbi(), db.clock()));
         signIns = new SignIns(db.jdbi(), id -> Optional.ofNullable(corp).filter(p -> p.id().equals(id)),
                 new LoginTransactions(db.jdbi(), db.cipher(), db.clock()), matcher, sessions,
-                new ClaimsPreviews(callers, matcher, new Memberships(db.jdbi()), new Events(db.jdbi())));
+                new ClaimsPreviews(callers, matcher, new Memberships(db.jdbi()), new Events(db.jdbi())),
+                URI.create("https://broker.example.com"));
     }
 
     @AfterAll
@@ -165,8 +166,8 @@ class SignInsTest {
     void aDisabledOrUnknownProviderIsRefusedBeforeTheIdp() {
         provider(false, true, false);
 
-        Refused disabled = (Refused) signIns.start("Corp", SignInMode.SIGN_IN, "/", null, Credentials.NONE);
-        Refused unknown = (Refused) signIns.start("No\nSuch", SignInMode.SIGN_IN, "/", null, Credentials.NONE);
+        Refused disabled = (Refused) signIns.start("Corp", SignInMode.SIGN_IN, "/", null, Credentials.NONE, null);
+        Refused unknown = (Refused) signIns.start("No\nSuch", SignInMode.SIGN_IN, "/", null, Credentials.NONE, null);
 
         assertThat(disabled.failure()).isEqualTo(SignInFailure.UNKNOWN_PROVIDER);
         assertThat(unknown.providerId()).isEqualTo("(invalid id)");
@@ -175,7 +176,7 @@ class SignInsTest {
     @Test
     void aCallbackParameterThatIsTooLongIsRefused() {
         Refused refused = (Refused) signIns.finish("Corp", Map.of("state", List.of("x".repeat(SignIns.MAX_VALUE_LENGTH + 1))),
-                null, Credentials.NONE);
+                null, Credentials.NONE, null);
 
         assertThat(refused.failure()).isEqualTo(SignInFailure.INVALID_REQUEST);
         assertThat(refused.code()).isEqualTo("invalid_callback");
@@ -183,17 +184,17 @@ class SignInsTest {
 
     @Test
     void aClaimsPreviewNeedsTheAdministratorAndChangesNothing() {
-        Refused anonymous = (Refused) signIns.start("Corp", SignInMode.CLAIMS_PREVIEW, "/", null, Credentials.NONE);
+        Refused anonymous = (Refused) signIns.start("Corp", SignInMode.CLAIMS_PREVIEW, "/", null, Credentials.NONE, null);
         assertThat(anonymous.failure()).isEqualTo(SignInFailure.NOT_ALLOWED);
 
         Users.SeedResult admin = users.seedAdministrator("root", "root@example.com");
         String adminSession = db.jdbi().inTransaction(h -> sessions.create(h, admin.user().id(), "Corp", null, null, null));
         Credentials asAdmin = new Credentials(null, adminSession);
-        Started started = (Started) signIns.start("Corp", SignInMode.CLAIMS_PREVIEW, "/ignored", null, asAdmin);
+        Started started = (Started) signIns.start("Corp", SignInMode.CLAIMS_PREVIEW, "/ignored", null, asAdmin, null);
         IDP.next = identity("s-olga", "olga", "olga@example.com", true, List.of("ops"));
 
         Previewed previewed = (Previewed) signIns.finish("Corp", Map.of("state", List.of(IDP.lastState)), started.browserKey(),
-                asAdmin);
+                asAdmin, null);
 
         assertThat(previewed.preview().outcome()).isEqualTo("would-sign-in");
         assertThat(previewed.preview().matchedBy()).isEqualTo("created");
@@ -206,11 +207,11 @@ class SignInsTest {
     }
 
     private static SignInOutcome signIn(AuthenticatedIdentity identity, String redirectAfter, Credentials credentials) {
-        Started started = (Started) signIns.start("Corp", SignInMode.SIGN_IN, redirectAfter, null, credentials);
+        Started started = (Started) signIns.start("Corp", SignInMode.SIGN_IN, redirectAfter, null, credentials, null);
         assertThat(started.authorizationUri().getQuery()).isEqualTo("state=" + IDP.lastState);
         IDP.next = identity;
         return signIns.finish("Corp", Map.of("state", List.of(IDP.lastState), "code", List.of("c")), started.browserKey(),
-                credentials);
+                credentials, null);
     }
 
     private static void provider(boolean enabled, boolean autoCreate, boolean trustEmail) {

@@ -1,6 +1,6 @@
 package org.idbroker.it.support;
 
-/** The PostgreSQL server the tests use: see {@link org.idbroker.testing.TestingPostgres}. */
+/** The PostgreSQL server the tests use: see {@link org.idbroker.testkit.TestingPostgres}. */
 public final class TestingPostgres {
 
     private TestingPostgres() {
@@ -8,16 +8,16 @@ public final class TestingPostgres {
 
     /** Creates an empty database and returns its JDBC URL. */
     public static String newDatabase() {
-        return org.idbroker.testing.TestingPostgres.newDatabase();
+        return org.idbroker.testkit.TestingPostgres.newDatabase();
     }
 
     /** Drops a database made by {@link #newDatabase()}. */
     public static void dropDatabase(String jdbcUrl) {
-        org.idbroker.testing.TestingPostgres.dropDatabase(jdbcUrl);
+        org.idbroker.testkit.TestingPostgres.dropDatabase(jdbcUrl);
     }
 
     /** The database user for every test database. */
     public static String user() {
-        return org.idbroker.testing.TestingPostgres.user();
+        return org.idbroker.testkit.TestingPostgres.user();
     }
 }

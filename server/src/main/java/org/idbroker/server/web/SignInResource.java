@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.Optional;
+import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.core.signin.SignInMode;
 import org.idbroker.core.signin.SignInOutcome;
 import org.idbroker.core.signin.SignInOutcome.Previewed;
@@ -55,7 +56,14 @@ public final class SignInResource {
     @Path("/authenticate/{providerId}")
     public Response authenticate(@PathParam("providerId") String providerId,
             @QueryParam("redirectAfterLoginTo") String redirectAfterLoginTo, @QueryParam("mode") String mode,
-            @Context HttpHeaders headers) {
+            @QueryParam(PublicAddress.CHECKED) String hostChecked, @Context HttpHeaders headers) {
+        // every sign-in starts on the public URL's host, where the IdP sends the browser back (and its cookie is)
+        Optional<String> host = PublicAddress.requestHost(headers);
+        if (hostChecked == null && host.isPresent() && !PublicAddress.isPublic(host.get(), config.publicUrl())
+                && ProviderStore.ID.matcher(providerId).matches()) {
+            return Response.status(302).location(PublicAddress.signInStart(config.publicUrl(), providerId, redirectAfterLoginTo, mode))
+                    .header("Cache-Control", "no-store").build();
+        }
         Optional<SignInMode> parsed = SignInMode.fromCode(mode);
         if (parsed.isEmpty()) {
             String message = "The mode must be 'sign-in' or 'test'.";
@@ -63,7 +71,7 @@ public final class SignInResource {
             return HtmlPages.signInRefused(400, "invalid_mode", message, headers);
         }
         SignInOutcome outcome = signIns.start(providerId, parsed.get(), RedirectTargets.safe(redirectAfterLoginTo),
-                loginCookie(headers), Authenticator.credentials(headers));
+                loginCookie(headers), Authenticator.credentials(headers), host.orElse(null));
         if (outcome instanceof Started started) {
             return Response.status(302).location(started.authorizationUri())
                     .cookie(Cookies.login(started.browserKey(), config.secureCookies()))
@@ -87,7 +95,8 @@ public final class SignInResource {
     }
 
     private Response finish(String providerId, MultivaluedMap<String, String> parameters, HttpHeaders headers) {
-        return answer(signIns.finish(providerId, parameters, loginCookie(headers), Authenticator.credentials(headers)), headers);
+        return answer(signIns.finish(providerId, parameters, loginCookie(headers), Authenticator.credentials(headers),
+                PublicAddress.requestHost(headers).orElse(null)), headers);
     }
 
     private Response answer(SignInOutcome outcome, HttpHeaders headers) {
