@@ -26,6 +26,9 @@ IdB.start('view-events', async (me) => {
     add('outcome', value('filter-outcome'));
     add('providerId', value('filter-provider'));
     add('userId', value('filter-user'));
+    add('clientAddress', value('filter-client'));
+    add('userAgent', value('filter-agent'));
+    add('requestId', value('filter-request'));
     add('from', instant('filter-from'));
     add('to', instant('filter-to'));
     return params;
@@ -62,7 +65,10 @@ IdB.start('view-events', async (me) => {
         el('td', {class: 'wrap'}, event.userId && can(me, 'view-users')
           ? el('a', {href: '/app/users?user=' + encodeURIComponent(event.userId), dataset: {userId: event.userId}},
             names.get(event.userId) || user) : user),
-        el('td', {}, event.providerId || '')));
+        el('td', {}, event.providerId || ''),
+        el('td', {class: 'nowrap'}, event.clientAddress || ''),
+        el('td', {class: 'wrap'}, event.userAgent || ''),
+        el('td', {}, event.requestId ? el('code', {}, event.requestId) : '')));
     }
     nameUsers(events.slice(0, PAGE));
     const more = total !== null ? offset + PAGE < total : events.length > PAGE;
@@ -93,6 +99,9 @@ IdB.start('view-events', async (me) => {
   document.getElementById('filter-outcome').value = initial.get('outcome') || '';
   document.getElementById('filter-provider').value = initial.get('providerId') || '';
   document.getElementById('filter-user').value = initial.get('userId') || '';
+  document.getElementById('filter-client').value = initial.get('clientAddress') || '';
+  document.getElementById('filter-agent').value = initial.get('userAgent') || '';
+  document.getElementById('filter-request').value = initial.get('requestId') || '';
 
   const form = document.getElementById('filters');
   form.addEventListener('submit', (event) => {

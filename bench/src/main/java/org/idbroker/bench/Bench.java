@@ -21,7 +21,8 @@ import java.util.function.LongFunction;
 /**
  * The broker's figures on this machine: brokered sign-ins per second (closed and open loop),
  * authenticated requests per second, broker CPU per sign-in, start time, memory, and how cost grows
- * with users and groups. Figures, never pass or fail. Run through {@code ./bench/run}.
+ * with users and groups, against the in-process fake IdP ({@code -Dbench.idp=fake}); without it the realistic bench
+ * runs ({@link RealisticBench}). Figures, never pass or fail. Run through {@code ./bench/run}.
  */
 public final class Bench {
 
@@ -73,6 +74,10 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         Path distribution = Path.of(args.length > 0 ? args[0] : "distribution/target/idbroker");
+        if (!"fake".equals(System.getProperty("bench.idp", "oidc"))) {
+            RealisticBench.main(distribution, Path.of(System.getProperty("bench.idpDir", "bench/idp")));
+            return;
+        }
         Path work = Files.createTempDirectory("idbroker-bench");
         byte[] keyBytes = new byte[32];
         new SecureRandom().nextBytes(keyBytes);

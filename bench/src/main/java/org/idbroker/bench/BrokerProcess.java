@@ -30,6 +30,11 @@ final class BrokerProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("IDBROKER_MASTER_KEY", masterKey);
         builder.environment().putIfAbsent("IDBROKER_LOG_LEVEL", "WARN");
+        // options added to the launcher's defaults (JAVA_OPTS would replace them), such as a JFR recording
+        String extra = System.getenv("BENCH_BROKER_JDK_JAVA_OPTIONS");
+        if (extra != null && !extra.isBlank()) {
+            builder.environment().put("JDK_JAVA_OPTIONS", extra);
+        }
         long launched = System.nanoTime();
         Process process = builder.start();
         try (HttpConnection health = new HttpConnection(port)) {

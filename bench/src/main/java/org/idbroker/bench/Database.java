@@ -50,6 +50,10 @@ final class Database implements AutoCloseable {
         return serverUrl.substring(0, serverUrl.lastIndexOf('/') + 1) + name;
     }
 
+    String name() {
+        return name;
+    }
+
     String description() {
         return (embedded != null ? "embedded PostgreSQL" : "PostgreSQL at " + serverUrl.replaceFirst("/[^/]*$", "")) + ", database " + name;
     }
@@ -65,6 +69,24 @@ final class Database implements AutoCloseable {
     void execute(String sql) throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute(sql);
+        }
+    }
+
+    /**
+     * This database's transaction and row counters (pg_stat_database: commits, rollbacks, rows inserted, updated,
+     * deleted), then the server's WAL counters (pg_stat_wal, every database: records, full-page images, bytes, syncs).
+     */
+    long[] counters() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select xact_commit, xact_rollback, tup_inserted, tup_updated, tup_deleted,"
+                        + " w.wal_records, w.wal_fpi, w.wal_bytes, w.wal_sync"
+                        + " from pg_stat_database, pg_stat_wal w where datname = current_database()")) {
+            rs.next();
+            long[] counters = new long[9];
+            for (int i = 0; i < counters.length; i++) {
+                counters[i] = rs.getLong(i + 1);
+            }
+            return counters;
         }
     }
 

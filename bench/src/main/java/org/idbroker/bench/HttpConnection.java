@@ -20,12 +20,19 @@ import java.util.Locale;
 final class HttpConnection implements AutoCloseable {
 
     private final int port;
+    private final String accept;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
     HttpConnection(int port) {
+        this(port, "application/json");
+    }
+
+    /** A connection whose requests say they accept {@code accept} (a browser's navigations say text/html). */
+    HttpConnection(int port, String accept) {
         this.port = port;
+        this.accept = accept;
     }
 
     /** The answer: status, headers in arrival order (names in lower case), body. */
@@ -57,7 +64,7 @@ final class HttpConnection implements AutoCloseable {
 
     Response send(String method, String pathAndQuery, String cookie, String extraHeader, byte[] body) throws IOException {
         StringBuilder request = new StringBuilder(256).append(method).append(' ').append(pathAndQuery)
-                .append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port).append("\r\nAccept: application/json\r\n");
+                .append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port).append("\r\nAccept: ").append(accept).append("\r\n");
         if (cookie != null) {
             request.append("Cookie: ").append(cookie).append("\r\n");
         }

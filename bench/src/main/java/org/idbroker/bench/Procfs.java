@@ -26,6 +26,38 @@ final class Procfs {
         }
     }
 
+    /**
+     * CPU-ms so far of the threads of {@code pid} whose name starts with one of {@code prefixes} (as the kernel shows
+     * it, cut at 15 characters: "C2 CompilerThre", "VM Thread"). A thread that ended is no longer counted.
+     */
+    static long threadCpuMillis(long pid, String... prefixes) {
+        long total = 0;
+        try (java.nio.file.DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    for (String prefix : prefixes) {
+                        if (comm.startsWith(prefix)) {
+                            total += cpuMillisOf(task.resolve("stat"));
+                            break;
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return total;
+    }
+
+    private static long cpuMillisOf(Path stat) throws IOException {
+        String text = Files.readString(stat);
+        String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS;
+    }
+
     static long cpuMillis(Collection<Long> pids) {
         return pids.stream().mapToLong(Procfs::cpuMillis).sum();
     }
@@ -33,6 +65,12 @@ final class Procfs {
     /** Resident memory of {@code pid} now, in MiB. */
     static long rssMiB(long pid) {
         return statusKiB(pid, "VmRSS:") / 1024;
+    }
+
+    /** Resident memory of {@code pid} now by kind: anonymous (heap, stacks, JIT, malloc), file-backed (the class archive, libjvm), in MiB. */
+    static String rssKindsMiB(long pid) {
+        return "anon " + statusKiB(pid, "RssAnon:") / 1024 + " + file " + statusKiB(pid, "RssFile:") / 1024 + " MiB, "
+                + statusKiB(pid, "Threads:") + " threads";
     }
 
     /** Highest resident memory {@code pid} ever had, in MiB. */

@@ -189,7 +189,16 @@ class BrowserAdministrationTest {
         chrome.waitUntilLoaded(By.id("events"));
         assertThat(chrome.findAll(By.cssSelector("#events tbody tr[data-outcome='success']"))).isEmpty();
         assertThat(chrome.find(By.cssSelector("#events tbody tr[data-outcome='failure']")).getText())
-                .contains("no_matching_account").contains("No user account matches").contains("GenericOidc");
+                .contains("no_matching_account").contains("No user account matches").contains("GenericOidc")
+                .contains("127.0.0.1").contains("Chrome");
+        // where a request came from is filterable
+        chrome.type(By.id("filter-agent"), "no-such-browser");
+        chrome.click(By.id("apply-filters"));
+        chrome.waitFor(By.cssSelector("#no-events:not([hidden])"));
+        chrome.type(By.id("filter-agent"), "chrome");
+        chrome.type(By.id("filter-client"), "127.0.0.1");
+        chrome.click(By.id("apply-filters"));
+        chrome.waitFor(By.cssSelector("#events tbody tr[data-outcome='failure']"));
         chrome.screenshot(getClass().getSimpleName() + "-events");
         chrome.resize(375, 900);
         assertThat(chrome.overflowingElements()).isEmpty();

@@ -222,7 +222,7 @@ class ExternalGroupsTest {
     void listsThePermissionsWithDescriptionsAndTheRoles() {
         JsonNode permissions = admin.get("/api/permissions").json();
         assertThat(permissions).extracting(p -> p.get("id").asText()).containsExactly("administer-system", "view-users",
-                "edit-users", "view-teams", "edit-teams", "configure-authentication", "view-events");
+                "edit-users", "view-teams", "edit-teams", "configure-authentication", "view-events", "configure-clients");
         assertThat(permissions).allSatisfy(p -> assertThat(p.get("description").asText()).isNotBlank());
 
         JsonNode roles = admin.get("/api/roles").json();

@@ -16,10 +16,11 @@ import java.util.List;
 import org.idbroker.it.support.TestingBroker;
 import org.idbroker.it.support.TestingBrowser;
 import org.idbroker.server.logging.LogFormat;
+import org.idbroker.server.operations.Operations;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** Refusals are logged at WARN with their reason code; --log-format json writes one JSON object per line. */
+/** Refusals are logged at WARN with their reason code; --log-format json writes one JSON object per line (Logback's JsonEncoder). */
 class LogFormatTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,7 +34,7 @@ class LogFormatTest {
         Encoder<ILoggingEvent> previous = console.getEncoder();
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream originalOut = System.out;
-        try (TestingBroker broker = TestingBroker.start()) {
+        try (TestingBroker broker = TestingBroker.start(Operations.DEFAULT.withAccessLog(true))) {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             LogFormat.parse("JSON").apply();
             new TestingBrowser().navigate(broker.uri("/api/users/authenticate/NoSuchProvider"));
@@ -51,15 +52,22 @@ class LogFormatTest {
                 lines.add(JSON.readTree(line));
             }
         }
+        // Logback's own JSON encoder: the request id in the MDC, the access log's fields as SLF4J key-values
         assertThat(lines).anySatisfy(line -> {
             assertThat(line.get("level").asText()).isEqualTo("WARN");
-            assertThat(line.get("logger").asText()).endsWith("SignInResource");
-            assertThat(line.get("message").asText()).contains("provider_unknown");
+            assertThat(line.get("loggerName").asText()).endsWith("SignInResource");
+            assertThat(line.get("formattedMessage").asText()).contains("provider_unknown");
+            assertThat(line.get("mdc").get("requestId").asText()).matches("[0-9a-f]{32}");
         });
         assertThat(lines).anySatisfy(line -> {
-            assertThat(line.get("message").asText()).isEqualTo("two\nlines \"quoted\"");
-            assertThat(line.get("exception").get("class").asText()).isEqualTo("java.lang.IllegalStateException");
-            assertThat(line.get("timestamp").asText()).endsWith("Z");
+            assertThat(line.get("loggerName").asText()).isEqualTo("org.idbroker.access");
+            assertThat(line.get("kvpList").toString()).contains("\"path\":\"/api/users/authenticate/NoSuchProvider\"")
+                    .contains("\"status\":\"404\"");
+        });
+        assertThat(lines).anySatisfy(line -> {
+            assertThat(line.get("formattedMessage").asText()).isEqualTo("two\nlines \"quoted\"");
+            assertThat(line.get("throwable").get("className").asText()).isEqualTo("java.lang.IllegalStateException");
+            assertThat(line.get("timestamp").asLong()).isPositive();
         });
     }
 

@@ -16,6 +16,7 @@ import org.idbroker.core.db.DatabaseSettings;
 import org.idbroker.core.sessions.SessionLifetimes;
 import org.idbroker.server.BrokerServer;
 import org.idbroker.server.cli.Main;
+import org.idbroker.server.operations.Operations;
 import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.server.providers.ProviderTypes;
 import org.idbroker.server.providers.ProviderTypesLoader;
@@ -36,6 +37,12 @@ public final class TestingBroker implements AutoCloseable {
     private final BrokerServer server;
 
     private TestingBroker(String jdbcUrl, boolean ownsDatabase, Path masterKeyFile, Path providersDir) {
+        this(jdbcUrl, ownsDatabase, masterKeyFile, providersDir,
+                new BrokerServer.Options(0, "127.0.0.1", null, false, SessionLifetimes.DEFAULT));
+    }
+
+    private TestingBroker(String jdbcUrl, boolean ownsDatabase, Path masterKeyFile, Path providersDir,
+            BrokerServer.Options options) {
         ProviderTypes types = ProviderTypesLoader.load(providersDir);
         this.jdbcUrl = jdbcUrl;
         this.ownsDatabase = ownsDatabase;
@@ -49,8 +56,7 @@ public final class TestingBroker implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         try {
-            this.server = BrokerServer.start(new BrokerServer.Options(0, "127.0.0.1", null, false, SessionLifetimes.DEFAULT),
-                    database, key, types);
+            this.server = BrokerServer.start(options, database, key, types);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -60,6 +66,15 @@ public final class TestingBroker implements AutoCloseable {
     /** A broker on a fresh database. */
     public static TestingBroker start() {
         return new TestingBroker(TestingPostgres.newDatabase(), true, newMasterKeyFile(), null);
+    }
+
+    /**
+     * A broker on a fresh database, run as in production: with these operations (management port,
+     * trusted proxies, access log, draining) and this many request threads.
+     */
+    public static TestingBroker start(Operations operations, int httpThreads) {
+        return new TestingBroker(TestingPostgres.newDatabase(), true, newMasterKeyFile(), null,
+                new BrokerServer.Options(0, "127.0.0.1", null, false, SessionLifetimes.DEFAULT, httpThreads, operations));
     }
 
     /**
@@ -83,6 +98,14 @@ public final class TestingBroker implements AutoCloseable {
 
     public URI uri(String path) {
         return URI.create(baseUri() + path);
+    }
+
+    /** An address on the management port (started with one). */
+    public URI managementUri(String path) {
+        if (server.managementPort() < 0) {
+            throw new IllegalStateException("this broker has no management port");
+        }
+        return URI.create("http://127.0.0.1:" + server.managementPort() + path);
     }
 
     public String jdbcUrl() {

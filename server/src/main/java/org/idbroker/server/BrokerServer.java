@@ -8,10 +8,12 @@ import com.google.inject.Module;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -23,12 +25,19 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.idbroker.core.crypto.MasterKeyCheck;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.db.Database;
+import org.idbroker.core.events.Events;
 import org.idbroker.core.sessions.SessionLifetimes;
 import org.idbroker.core.signin.LoginTransactions;
+import org.idbroker.server.operations.NodeOperations;
+import org.idbroker.server.operations.Operations;
+import org.idbroker.server.operations.OperationsModule;
 import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.server.providers.ProviderTypes;
 import org.idbroker.server.sessions.SessionMaintenance;
 import org.idbroker.server.sessions.SessionsModule;
+import org.idbroker.server.web.oidc.BackchannelDelivery;
+import org.idbroker.server.web.oidc.OidcMaintenance;
+import org.idbroker.server.web.oidc.OidcModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -54,12 +63,16 @@ public final class BrokerServer implements AutoCloseable {
     private final Injector injector;
     private final BrokerConfig config;
     private final Housekeeping housekeeping;
+    private final NodeOperations operations;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private BrokerServer(Server jetty, Injector injector, BrokerConfig config) {
+    private BrokerServer(Server jetty, Injector injector, BrokerConfig config, NodeOperations operations) {
         this.jetty = jetty;
         this.injector = injector;
         this.config = config;
-        this.housekeeping = new Housekeeping(injector.getInstance(LoginTransactions.class));
+        this.operations = operations;
+        this.housekeeping = new Housekeeping(injector.getInstance(LoginTransactions.class), injector.getInstance(Events.class),
+                operations.operations().eventRetention(), injector.getInstance(Clock.class));
     }
 
     /**
@@ -71,20 +84,32 @@ public final class BrokerServer implements AutoCloseable {
      * @param devMode whether this is {@code start-dev}
      * @param sessionLifetimes session lifetimes
      * @param httpThreads how many requests are served at once; more wait in a queue
+     * @param operations management port, trusted proxies, access log, draining
      */
     public record Options(int httpPort, String bindHost, URI publicUrl, boolean devMode, SessionLifetimes sessionLifetimes,
-            int httpThreads) {
+            int httpThreads, Operations operations) {
         public Options {
             requireNonNull(bindHost, "bindHost is null");
             requireNonNull(sessionLifetimes, "sessionLifetimes is null");
+            requireNonNull(operations, "operations is null");
             if (httpThreads < MIN_HTTP_THREADS) {
                 throw new IllegalArgumentException("httpThreads must be at least " + MIN_HTTP_THREADS);
             }
         }
 
+        /** With the default operations: no management port, no trusted proxy, no access log. */
+        public Options(int httpPort, String bindHost, URI publicUrl, boolean devMode, SessionLifetimes sessionLifetimes,
+                int httpThreads) {
+            this(httpPort, bindHost, publicUrl, devMode, sessionLifetimes, httpThreads, Operations.DEFAULT);
+        }
+
         /** With the default number of request threads. */
         public Options(int httpPort, String bindHost, URI publicUrl, boolean devMode, SessionLifetimes sessionLifetimes) {
             this(httpPort, bindHost, publicUrl, devMode, sessionLifetimes, DEFAULT_HTTP_THREADS);
+        }
+
+        public Options withOperations(Operations newOperations) {
+            return new Options(httpPort, bindHost, publicUrl, devMode, sessionLifetimes, httpThreads, newOperations);
         }
     }
 
@@ -119,6 +144,13 @@ public final class BrokerServer implements AutoCloseable {
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(16 * 1024);
         // one acceptor and one selector (plenty for a broker's request rates) keep the thread budget the same on any machine
+        NodeOperations operations;
+        try {
+            operations = NodeOperations.prepare(jetty, threads, http, options.operations(), database);
+        } catch (RuntimeException e) {
+            awaitQuietly(databaseReady);
+            throw e;
+        }
         ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(options.bindHost());
         connector.setPort(options.httpPort());
@@ -127,9 +159,11 @@ public final class BrokerServer implements AutoCloseable {
             connector.open();
         } catch (BindException e) {
             awaitQuietly(databaseReady);
+            closeQuietly(jetty, operations);
             throw new PortInUseException(options.httpPort());
         } catch (IOException e) {
             awaitQuietly(databaseReady);
+            closeQuietly(jetty, operations);
             if (e.getCause() instanceof BindException) {
                 throw new PortInUseException(options.httpPort());
             }
@@ -146,21 +180,26 @@ public final class BrokerServer implements AutoCloseable {
                     new CoreModule(database, cipher, config),
                     new ProvidersModule(types),
                     new SessionsModule(),
-                    new WebModule()));
+                    new OidcModule(),
+                    new WebModule(),
+                    new OperationsModule(operations)));
             modules.addAll(List.of(extraModules));
             injector = Guice.createInjector(modules);
             JettyHttpContainer container = ContainerFactory.createContainer(JettyHttpContainer.class,
                     injector.getInstance(ResourceConfig.class));
-            jetty.setHandler(new MalformedUriGuard(container));
+            ProviderRegistry registry = injector.getInstance(ProviderRegistry.class);
+            jetty.setHandler(operations.wrap(new MalformedUriGuard(container), id -> registry.find(id).isPresent()));
             jetty.setErrorHandler(new JsonErrorHandler());
-            jetty.setStopTimeout(5_000);
             await(databaseReady);
         } catch (RuntimeException | Error e) {
             awaitQuietly(databaseReady);
             connector.close();
+            closeQuietly(jetty, operations);
             throw e;
         }
         injector.getInstance(SessionMaintenance.class).start();
+        injector.getInstance(OidcMaintenance.class).start();
+        injector.getInstance(BackchannelDelivery.class).start();
         try {
             jetty.start();
         } catch (Exception e) {
@@ -173,7 +212,11 @@ public final class BrokerServer implements AutoCloseable {
             throw new IllegalStateException("the HTTP server did not start: " + e.getMessage(), e);
         }
         LOG.info("IdBroker listening on {}:{}, public URL {}", options.bindHost(), connector.getLocalPort(), publicUrl);
-        return new BrokerServer(jetty, injector, config);
+        if (operations.managementPort() != Operations.OFF) {
+            LOG.info("Management port {}:{} (/metrics, /health/live, /health/ready)", options.operations().managementBind(),
+                    operations.managementPort());
+        }
+        return new BrokerServer(jetty, injector, config, operations);
     }
 
     /** Waits for the database's start and throws what it threw. */
@@ -195,6 +238,16 @@ public final class BrokerServer implements AutoCloseable {
         }
     }
 
+    /** Releases the management port and the meters of a start that failed. */
+    private static void closeQuietly(Server jetty, NodeOperations operations) {
+        for (var connector : jetty.getConnectors()) {
+            if (connector instanceof ServerConnector open) {
+                open.close();
+            }
+        }
+        operations.close();
+    }
+
     /** Lets the database's start finish before the caller closes the pool under it. */
     private static void awaitQuietly(FutureTask<Void> task) {
         try {
@@ -210,6 +263,11 @@ public final class BrokerServer implements AutoCloseable {
         return config.httpPort();
     }
 
+    /** The management port, or {@link Operations#OFF}. */
+    public int managementPort() {
+        return operations.managementPort();
+    }
+
     public BrokerConfig config() {
         return config;
     }
@@ -223,8 +281,17 @@ public final class BrokerServer implements AutoCloseable {
         jetty.join();
     }
 
+    /**
+     * Stops the node, draining first: {@code /health/ready} answers 503 at once, everything is still
+     * served for the shutdown delay, then the ports close and the requests in flight get up to the
+     * shutdown timeout to finish.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        operations.drain();
         housekeeping.close();
         try {
             jetty.stop();
@@ -232,7 +299,10 @@ public final class BrokerServer implements AutoCloseable {
             LOG.warn("The HTTP server did not stop cleanly: {}", e.getMessage());
         }
         injector.getInstance(SessionMaintenance.class).close();
+        injector.getInstance(OidcMaintenance.class).close();
+        injector.getInstance(BackchannelDelivery.class).close();
         injector.getInstance(ProviderRegistry.class).close();
+        operations.close();
     }
 
     /** The HTTP port is taken by another process. */

@@ -8,6 +8,7 @@ import com.google.inject.Singleton;
 import java.time.Clock;
 import org.idbroker.core.apikeys.ApiKeys;
 import org.idbroker.core.auth.Callers;
+import org.idbroker.core.clients.Clients;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.db.Database;
 import org.idbroker.core.events.Events;
@@ -130,5 +131,11 @@ public final class CoreModule extends AbstractModule {
     @Singleton
     ProviderStore providerStore(Jdbi jdbi) {
         return new ProviderStore(jdbi, cipher);
+    }
+
+    @Provides
+    @Singleton
+    Clients clients(Jdbi jdbi) {
+        return new Clients(jdbi);
     }
 }

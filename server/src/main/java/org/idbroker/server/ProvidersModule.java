@@ -8,6 +8,7 @@ import com.google.inject.Singleton;
 import java.time.Clock;
 import org.idbroker.core.providers.ProviderDirectory;
 import org.idbroker.core.providers.ProviderStore;
+import org.idbroker.server.metrics.BrokerMetrics;
 import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.server.providers.ProviderTypes;
 
@@ -28,7 +29,7 @@ public final class ProvidersModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ProviderRegistry registry(ProviderStore store, BrokerConfig config, Clock clock) {
-        return new ProviderRegistry(store, types, config, clock);
+    ProviderRegistry registry(ProviderStore store, BrokerConfig config, Clock clock, BrokerMetrics metrics) {
+        return new ProviderRegistry(store, types, config, clock, metrics::idpCalls);
     }
 }

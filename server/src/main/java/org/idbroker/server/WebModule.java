@@ -32,6 +32,14 @@ import org.idbroker.server.web.SignInResource;
 import org.idbroker.server.web.TeamsResource;
 import org.idbroker.server.web.UserSessionsResource;
 import org.idbroker.server.web.UsersResource;
+import org.idbroker.server.web.oidc.AuthorizeResource;
+import org.idbroker.server.web.oidc.ClientsResource;
+import org.idbroker.server.web.oidc.DiscoveryResource;
+import org.idbroker.server.web.oidc.IntrospectionResource;
+import org.idbroker.server.web.oidc.RevocationResource;
+import org.idbroker.server.web.oidc.LogoutResource;
+import org.idbroker.server.web.oidc.TokenResource;
+import org.idbroker.server.web.oidc.UserInfoResource;
 
 /** The HTTP API: Jersey resources built by Guice, JSON by Jackson, errors as JSON. */
 public final class WebModule extends AbstractModule {
@@ -53,6 +61,15 @@ public final class WebModule extends AbstractModule {
             RolesResource.class,
             PermissionsResource.class,
             EventsResource.class,
+            ClientsResource.class,
+            DiscoveryResource.class,
+            DiscoveryResource.Jwks.class,
+            AuthorizeResource.class,
+            TokenResource.class,
+            UserInfoResource.class,
+            LogoutResource.class,
+            RevocationResource.class,
+            IntrospectionResource.class,
             PagesResource.class);
 
     /** Hands Jersey the broker's Jackson configuration. */

@@ -14,6 +14,10 @@ public final class ChangeEvents {
     public static final String TEAM_DELETED = "team-deleted";
     public static final String API_KEY_CREATED = "api-key-created";
     public static final String API_KEY_REVOKED = "api-key-revoked";
+    public static final String CLIENT_CREATED = "client-created";
+    public static final String CLIENT_CHANGED = "client-changed";
+    public static final String CLIENT_DELETED = "client-deleted";
+    public static final String CLIENT_SECRET_ROTATED = "client-secret-rotated";
 
     private ChangeEvents() {
     }

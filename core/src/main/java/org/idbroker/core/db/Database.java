@@ -8,6 +8,9 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationState;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 
@@ -79,18 +82,69 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Applies pending Flyway migrations; nothing to do when this pool already did. */
+    /**
+     * Applies pending Flyway migrations; nothing to do when this pool already did.
+     *
+     * @throws SchemaMismatchException when a newer IdBroker already migrated the schema past what this one knows
+     */
     public Database migrate() {
         if (schemaCurrent) {
             return this;
         }
         try {
+            refuseNewerSchema(flyway().info());
             flyway().migrate();
             schemaCurrent = true;
         } catch (FlywayException e) {
             throw new DatabaseUnavailableException("cannot migrate the database schema: " + rootMessage(e), e);
         }
         return this;
+    }
+
+    /**
+     * Checks, without changing anything, that the schema is exactly the one this version expects: for the
+     * commands that only read or change data, never the schema.
+     *
+     * @throws SchemaMismatchException saying which command migrates, or that this IdBroker is too old
+     */
+    public Database requireCurrentSchema() {
+        if (schemaCurrent) {
+            return this;
+        }
+        MigrationInfoService info;
+        try {
+            info = flyway().info();
+        } catch (FlywayException e) {
+            throw new DatabaseUnavailableException("cannot read the database schema's version: " + rootMessage(e), e);
+        }
+        refuseNewerSchema(info);
+        MigrationInfo[] pending = info.pending();
+        if (pending.length > 0) {
+            MigrationInfo current = info.current();
+            throw new SchemaMismatchException("the database schema is older than this IdBroker expects (it is at "
+                    + (current == null ? "no version" : "V" + current.getVersion()) + ", this version needs V"
+                    + pending[pending.length - 1].getVersion() + "): run 'idbroker migrate' with the same database options,"
+                    + " or start a node of this version (start migrates), then try again");
+        }
+        schemaCurrent = true;
+        return this;
+    }
+
+    private static void refuseNewerSchema(MigrationInfoService info) {
+        for (MigrationInfo applied : info.applied()) {
+            if (applied.getState() == MigrationState.FUTURE_SUCCESS || applied.getState() == MigrationState.FUTURE_FAILED) {
+                MigrationInfo[] known = info.all();
+                String newest = "none";
+                for (MigrationInfo migration : known) {
+                    if (!migration.getState().name().startsWith("FUTURE") && migration.getVersion() != null) {
+                        newest = "V" + migration.getVersion();
+                    }
+                }
+                throw new SchemaMismatchException("the database schema is at V" + info.current().getVersion()
+                        + ", newer than this IdBroker knows (" + newest + "): a newer version migrated it. Run that version"
+                        + " (or newer); an older node must not work on a schema it does not know");
+            }
+        }
     }
 
     private Flyway flyway() {

@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.idbroker.core.users.Users;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The event log. */
 public final class Events {
@@ -23,6 +26,7 @@ public final class Events {
     public static final String FAILURE = "failure";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(Events.class);
 
     private final Jdbi jdbi;
 
@@ -35,14 +39,49 @@ public final class Events {
         jdbi.useHandle(h -> record(h, type, outcome, reason, message, userId, providerId, details));
     }
 
+    /** Writes an event in the caller's transaction, with the origin of the request being served, and tells its listener. */
     public static void record(Handle h, String type, String outcome, String reason, String message, UUID userId,
             String providerId, Map<String, ?> details) {
+        Optional<RequestScope> scope = RequestScope.current();
+        RequestScope.Origin origin = scope.map(RequestScope::origin).orElse(RequestScope.Origin.NONE);
         h.createUpdate("""
-                insert into events (type, outcome, reason, message, user_id, provider_id, details)
-                values (:type, :outcome, :reason, :message, :user, :provider, cast(:details as jsonb))""")
+                insert into events (type, outcome, reason, message, user_id, provider_id, details, client_address,
+                    user_agent, request_id)
+                values (:type, :outcome, :reason, :message, :user, :provider, cast(:details as jsonb), :client, :agent,
+                    :request)""")
                 .bind("type", type).bind("outcome", outcome).bind("reason", reason).bind("message", message)
                 .bind("user", userId).bind("provider", providerId).bind("details", json(details))
+                .bind("client", clip(origin.clientAddress(), 100)).bind("agent", clip(origin.userAgent(), 512))
+                .bind("request", clip(origin.requestId(), 100))
                 .execute();
+        scope.ifPresent(s -> {
+            try {
+                s.listener().recorded(type, outcome, reason, providerId, details == null ? Map.of() : details);
+            } catch (RuntimeException e) {
+                // counting an event must never undo it, nor the sign-in it belongs to
+                LOG.warn("An event listener failed on a {} event: {}", type, e.toString());
+            }
+        });
+    }
+
+    /**
+     * Deletes events older than {@code cutoff}, at most {@code batch} rows per statement so no statement
+     * holds the table long; returns how many went.
+     */
+    public int purgeOlderThan(Instant cutoff, int batch) {
+        int total = 0;
+        int deleted;
+        do {
+            deleted = jdbi.withHandle(h -> h.createUpdate(
+                    "delete from events where id in (select id from events where at < :cutoff order by id limit :batch)")
+                    .bind("cutoff", cutoff).bind("batch", batch).execute());
+            total += deleted;
+        } while (deleted == batch);
+        return total;
+    }
+
+    private static String clip(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
     }
 
     /** Events matching the filter, newest first. */
@@ -60,17 +99,33 @@ public final class Events {
         if (filter.providerId() != null) {
             sql.append(" and provider_id = :provider");
         }
+        if (filter.clientAddress() != null) {
+            sql.append(" and client_address = :client");
+        }
+        if (filter.userAgent() != null) {
+            sql.append(" and strpos(lower(user_agent), lower(:agent)) > 0");
+        }
+        if (filter.requestId() != null) {
+            sql.append(" and request_id = :request");
+        }
         if (filter.from() != null) {
             sql.append(" and at >= :from");
         }
         if (filter.to() != null) {
             sql.append(" and at < :to");
         }
-        sql.append(" order by id desc limit :limit offset :offset");
+        if (filter.after() != null) {
+            // a stream: the events after a cursor, oldest first, for shipping them elsewhere
+            sql.append(" and id > :after order by id limit :limit");
+        } else {
+            sql.append(" order by id desc limit :limit offset :offset");
+        }
         return jdbi.withHandle(h -> {
             Query query = h.createQuery(sql.toString())
                     .bind("type", filter.type()).bind("outcome", filter.outcome()).bind("user", filter.userId())
                     .bind("provider", filter.providerId()).bind("from", filter.from()).bind("to", filter.to())
+                    .bind("client", filter.clientAddress()).bind("agent", filter.userAgent())
+                    .bind("request", filter.requestId()).bind("after", filter.after())
                     .bind("limit", filter.limit()).bind("offset", filter.offset());
             return query.map((rs, ctx) -> new Event(
                     rs.getLong("id"),
@@ -81,13 +136,20 @@ public final class Events {
                     rs.getString("message"),
                     rs.getObject("user_id", UUID.class),
                     rs.getString("provider_id"),
-                    parse(rs.getString("details")))).list();
+                    parse(rs.getString("details")),
+                    rs.getString("client_address"),
+                    rs.getString("user_agent"),
+                    rs.getString("request_id"))).list();
         });
     }
 
-    /** What to look for in the event log. Null fields match everything. */
-    public record EventFilter(String type, String outcome, UUID userId, String providerId, Instant from, Instant to,
-            int limit, int offset) {
+    /**
+     * What to look for in the event log. Null fields match everything; {@code userAgent} matches any user
+     * agent containing it (ignoring case), the other fields match exactly. With {@code after} (an event id)
+     * the events after it come oldest first and {@code offset} is not used: a cursor for reading the log as a stream.
+     */
+    public record EventFilter(String type, String outcome, UUID userId, String providerId, String clientAddress,
+            String userAgent, String requestId, Instant from, Instant to, int limit, int offset, Long after) {
         public EventFilter {
             if (limit < 1 || limit > 500) {
                 throw new IllegalArgumentException("limit must be between 1 and 500");
@@ -95,6 +157,15 @@ public final class Events {
             if (offset < 0) {
                 throw new IllegalArgumentException("offset must not be negative");
             }
+            if (after != null && after < 0) {
+                throw new IllegalArgumentException("after must not be negative");
+            }
+        }
+
+        /** Without looking at where the events came from. */
+        public EventFilter(String type, String outcome, UUID userId, String providerId, Instant from, Instant to,
+                int limit, int offset) {
+            this(type, outcome, userId, providerId, null, null, null, from, to, limit, offset, null);
         }
     }
 

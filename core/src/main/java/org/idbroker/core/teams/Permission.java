@@ -13,7 +13,9 @@ public enum Permission {
     VIEW_TEAMS("view-teams", "See teams with their members, external groups and roles; see roles and permissions."),
     EDIT_TEAMS("edit-teams", "Create, change and delete teams; add and remove members, external groups and roles."),
     CONFIGURE_AUTHENTICATION("configure-authentication", "Configure identity providers and sign-in settings."),
-    VIEW_EVENTS("view-events", "Read the event log: sign-ins, refusals and changes.");
+    VIEW_EVENTS("view-events", "Read the event log: sign-ins, refusals and changes."),
+    CONFIGURE_CLIENTS("configure-clients", "Register, change and delete the applications that sign in through the broker, "
+            + "and rotate their secrets.");
 
     private final String code;
     private final String description;

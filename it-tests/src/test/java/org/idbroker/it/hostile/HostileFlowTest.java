@@ -253,16 +253,28 @@ class HostileFlowTest {
 
     @Test
     void refusesUserInfoAboutAnotherSubject() {
+        // Alice's ID token carries every claim the settings use, so userinfo is read only when set to always
+        scene.configure(HostileScene.PROVIDER, idp, "Hostile IdP", "--set", "userInfo=always");
         idp.answerUserInfo(subject -> Map.of("sub", "sub-mallory", "email", "mallory@example.com", "groups", List.of("administrators")));
 
         SignInAttempt attempt = scene.signIn();
 
         scene.assertRefused(attempt, before, "userinfo_subject_mismatch");
-        assertThat(idp.userInfoRequests()).isEqualTo(2);
+        assertThat(idp.userInfoRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesUserInfoAboutAnotherSubjectWhenTheIdTokenLacksGroups() {
+        idp.tweakClaims(claims -> claims.claim("groups", null));
+        idp.answerUserInfo(subject -> Map.of("sub", "sub-mallory", "email", "mallory@example.com", "groups", List.of("administrators")));
+
+        scene.assertRefused(scene.signIn(), before, "userinfo_subject_mismatch");
+        assertThat(idp.userInfoRequests()).isEqualTo(1);
     }
 
     @Test
     void refusesUserInfoWithoutSubject() {
+        scene.configure(HostileScene.PROVIDER, idp, "Hostile IdP", "--set", "userInfo=always");
         idp.answerUserInfo(subject -> Map.of("email", "mallory@example.com"));
 
         scene.assertRefused(scene.signIn(), before, "userinfo_subject_mismatch");

@@ -74,6 +74,7 @@ public final class HostileIdp implements AutoCloseable {
     private volatile UnaryOperator<JWTClaimsSet.Builder> claimTweak = UnaryOperator.identity();
     private volatile Function<JWTClaimsSet, String> idTokenForger;
     private volatile Function<Grant, Answer> tokenAnswer;
+    private volatile java.util.concurrent.CountDownLatch tokenGate;
     private volatile Function<String, Map<String, Object>> userInfo;
     private volatile Function<Grant, String> authorizeAnswer;
 
@@ -137,6 +138,20 @@ public final class HostileIdp implements AutoCloseable {
     /** Replaces the token endpoint's answer. */
     public void answerTokenRequests(Function<Grant, Answer> answer) {
         this.tokenAnswer = answer;
+    }
+
+    /** Holds every following token request unanswered until {@link #releaseTokenAnswers()}: sign-ins waiting on the IdP. */
+    public void holdTokenAnswers() {
+        tokenGate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    /** Answers the held token requests, and the following ones at once. */
+    public void releaseTokenAnswers() {
+        java.util.concurrent.CountDownLatch gate = tokenGate;
+        tokenGate = null;
+        if (gate != null) {
+            gate.countDown();
+        }
     }
 
     /** Replaces the userinfo answer; the function gets the subject of the access token. */
@@ -271,7 +286,15 @@ public final class HostileIdp implements AutoCloseable {
     }
 
     private void token(HttpExchange exchange) throws IOException {
+        java.util.concurrent.CountDownLatch gate = tokenGate;
         tokenRequests.incrementAndGet();
+        if (gate != null) {
+            try {
+                gate.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Map<String, String> form = parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
         Grant grant = grants.remove(form.getOrDefault("code", ""));
         Function<Grant, Answer> answer = tokenAnswer;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.idbroker.server.BrokerServer;
+import org.idbroker.server.operations.Operations;
 import org.idbroker.server.providers.ProviderTypes;
 import org.jdbi.v3.core.Jdbi;
 
@@ -29,6 +30,16 @@ public final class TestingBroker implements AutoCloseable {
     /** A broker on a fresh database. */
     public static TestingBroker start() {
         return new TestingBroker(org.idbroker.testkit.TestingBroker.start());
+    }
+
+    /** A broker on a fresh database with these operations and request threads. */
+    public static TestingBroker start(Operations operations, int httpThreads) {
+        return new TestingBroker(org.idbroker.testkit.TestingBroker.start(operations, httpThreads));
+    }
+
+    /** A broker on a fresh database with these operations. */
+    public static TestingBroker start(Operations operations) {
+        return start(operations, BrokerServer.DEFAULT_HTTP_THREADS);
     }
 
     /** A broker on a fresh database, loading provider jars from {@code providersDir}. */
@@ -52,6 +63,11 @@ public final class TestingBroker implements AutoCloseable {
 
     public URI uri(String path) {
         return broker.uri(path);
+    }
+
+    /** An address on the management port. */
+    public URI managementUri(String path) {
+        return broker.managementUri(path);
     }
 
     /** The master key (base64), to prove it appears nowhere it should not. */

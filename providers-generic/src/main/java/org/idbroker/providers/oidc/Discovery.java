@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import java.time.Clock;
 import java.time.Instant;
+import org.idbroker.spi.IdpCalls;
 import org.idbroker.spi.RejectionReason;
 import org.idbroker.spi.SignInRejectedException;
 import org.pac4j.oidc.config.OidcConfiguration;
@@ -56,11 +57,15 @@ final class Discovery {
         pac4j.setDiscoveryURI(config.discoveryUri().toString());
         pac4j.setConnectTimeout((int) config.httpTimeout().toMillis());
         pac4j.setReadTimeout((int) config.httpTimeout().toMillis());
+        long start = System.nanoTime();
         try {
             OIDCProviderMetadata metadata = new Fetcher(pac4j).fetch();
+            config.idpCalls().called(IdpCalls.DISCOVERY, IdpCalls.Outcome.OK, System.nanoTime() - start);
             LOG.debug("read discovery document {} (issuer {})", config.discoveryUri(), metadata.getIssuer());
             return metadata;
         } catch (RuntimeException e) {
+            // pac4j does not say whether the IdP answered with an error or not at all
+            config.idpCalls().called(IdpCalls.DISCOVERY, IdpCalls.Outcome.UNREACHABLE, System.nanoTime() - start);
             LOG.debug("discovery document {} could not be read", config.discoveryUri(), e);
             throw new SignInRejectedException(RejectionReason.IDP_UNAVAILABLE,
                     "the OpenID provider's discovery document " + config.discoveryUri() + " could not be read ("

@@ -22,6 +22,17 @@ final class IdentityMapper {
         this.config = requireNonNull(config, "config is null");
     }
 
+    /**
+     * Whether userinfo could change the identity built from these ID-token claims: it lacks the role claim, the
+     * username claim, {@code name}, {@code email} or {@code email_verified}, or it points to claims held elsewhere
+     * (aggregated or distributed claims, {@code _claim_names}).
+     */
+    boolean needsUserInfo(Map<String, Object> idTokenClaims) {
+        return !idTokenClaims.containsKey(config.roleClaimType()) || !idTokenClaims.containsKey(config.usernameClaimType())
+                || !idTokenClaims.containsKey("name") || !idTokenClaims.containsKey("email")
+                || !idTokenClaims.containsKey("email_verified") || idTokenClaims.containsKey("_claim_names");
+    }
+
     /** Userinfo claims, overridden by the ID token's, except the role claim whose values are united. */
     Map<String, Object> merge(Map<String, Object> idTokenClaims, Map<String, Object> userInfo) {
         Map<String, Object> merged = new LinkedHashMap<>(plainMap(userInfo));

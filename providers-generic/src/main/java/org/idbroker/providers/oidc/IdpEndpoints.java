@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
 import net.minidev.json.JSONObject;
+import org.idbroker.spi.IdpCalls;
 import org.idbroker.spi.RejectionReason;
 import org.idbroker.spi.SignInRejectedException;
 import org.slf4j.Logger;
@@ -65,7 +66,7 @@ final class IdpEndpoints {
         if (config.resource() != null) {
             builder.resources(config.resource());
         }
-        HTTPResponse response = send(builder.build().toHTTPRequest(), "token endpoint " + endpoint);
+        HTTPResponse response = send(builder.build().toHTTPRequest(), IdpCalls.TOKEN, "token endpoint " + endpoint);
         JSONObject json;
         try {
             json = response.getBodyAsJSONObject();
@@ -87,7 +88,7 @@ final class IdpEndpoints {
     /** Reads userinfo; a signed (JWT) userinfo answer is not read and gives an empty result. */
     Map<String, Object> userInfo(URI endpoint, String accessToken) throws SignInRejectedException {
         HTTPRequest request = new UserInfoRequest(endpoint, new BearerAccessToken(accessToken)).toHTTPRequest();
-        HTTPResponse response = send(request, "userinfo endpoint " + endpoint);
+        HTTPResponse response = send(request, IdpCalls.USERINFO, "userinfo endpoint " + endpoint);
         if (response.getStatusCode() != HTTPResponse.SC_OK) {
             throw new SignInRejectedException(RejectionReason.IDP_UNAVAILABLE, "the userinfo endpoint " + endpoint
                     + " answered HTTP " + response.getStatusCode() + errorSuffix(response));
@@ -113,11 +114,16 @@ final class IdpEndpoints {
         };
     }
 
-    private HTTPResponse send(HTTPRequest request, String what) throws SignInRejectedException {
+    private HTTPResponse send(HTTPRequest request, String endpoint, String what) throws SignInRejectedException {
+        long start = System.nanoTime();
         try {
             // one deadline for the whole exchange and a size cap, not only a timeout per read
-            return request.send(sender);
+            HTTPResponse response = request.send(sender);
+            config.idpCalls().called(endpoint, response.getStatusCode() < 400 ? IdpCalls.Outcome.OK : IdpCalls.Outcome.HTTP_ERROR,
+                    System.nanoTime() - start);
+            return response;
         } catch (IOException e) {
+            config.idpCalls().called(endpoint, IdpCalls.Outcome.UNREACHABLE, System.nanoTime() - start);
             LOG.debug("{} could not be reached", what, e);
             throw new SignInRejectedException(RejectionReason.IDP_UNAVAILABLE,
                     "the " + what + " could not be reached (" + Errors.rootMessage(e) + ")", e);

@@ -10,7 +10,6 @@ import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -105,7 +104,7 @@ final class IdpMetadata {
                     try {
                         // cached, refreshed when a kid is unknown, at most once per 30 s
                         jwkSource = JWKSourceBuilder.create(jwks.toURL(),
-                                        new DefaultResourceRetriever(timeout, timeout, MAX_JWKS_BYTES))
+                                        new TimedRetriever(timeout, timeout, MAX_JWKS_BYTES, config.idpCalls()))
                                 .rateLimited(JWKS_MIN_REFETCH_MILLIS)
                                 .refreshAheadCache(false)
                                 .build();

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import org.idbroker.spi.IdpCalls;
 
 /**
  * The typed configuration of one OpenID Connect provider instance.
@@ -23,6 +24,8 @@ import java.util.List;
  * @param redirectUri the callback address sent to the IdP
  * @param httpTimeout connect and read timeout of every request to the IdP
  * @param discoveryLifetime how long the discovery document and the keys built from it are reused
+ * @param idpCalls told of every call to the IdP ({@link IdpCalls#NONE} when null)
+ * @param userInfo when the userinfo endpoint is read
  */
 public record OidcConfig(
         URI issuer,
@@ -38,7 +41,9 @@ public record OidcConfig(
         boolean signOutAtIdp,
         URI redirectUri,
         Duration httpTimeout,
-        Duration discoveryLifetime) {
+        Duration discoveryLifetime,
+        IdpCalls idpCalls,
+        UserInfoUse userInfo) {
 
     public static final Duration DEFAULT_HTTP_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_DISCOVERY_LIFETIME = Duration.ofMinutes(10);
@@ -55,6 +60,10 @@ public record OidcConfig(
         requireNonNull(redirectUri, "redirectUri is null");
         requireNonNull(httpTimeout, "httpTimeout is null");
         requireNonNull(discoveryLifetime, "discoveryLifetime is null");
+        if (idpCalls == null) {
+            idpCalls = IdpCalls.NONE;
+        }
+        requireNonNull(userInfo, "userInfo is null");
         if (clientSecret != null && clientSecret.isEmpty()) {
             clientSecret = null;
         }
@@ -75,7 +84,8 @@ public record OidcConfig(
     /** The same configuration with other timeouts, mostly for tests. */
     public OidcConfig withTimeouts(Duration newHttpTimeout, Duration newDiscoveryLifetime) {
         return new OidcConfig(issuer, discoveryUri, clientId, clientSecret, roleClaimType, usernameClaimType, resource,
-                scopes, clockSkew, clientAuthentication, signOutAtIdp, redirectUri, newHttpTimeout, newDiscoveryLifetime);
+                scopes, clockSkew, clientAuthentication, signOutAtIdp, redirectUri, newHttpTimeout, newDiscoveryLifetime, idpCalls,
+                userInfo);
     }
 
     @Override
@@ -85,6 +95,6 @@ public record OidcConfig(
                 + ", clientSecret=" + (clientSecret == null ? "none" : "****") + ", roleClaimType=" + roleClaimType
                 + ", usernameClaimType=" + usernameClaimType + ", resource=" + resource + ", scopes=" + scopes
                 + ", clockSkew=" + clockSkew + ", clientAuthentication=" + clientAuthentication.value()
-                + ", signOutAtIdp=" + signOutAtIdp + ", redirectUri=" + redirectUri + "]";
+                + ", signOutAtIdp=" + signOutAtIdp + ", redirectUri=" + redirectUri + ", userInfo=" + userInfo.value() + "]";
     }
 }

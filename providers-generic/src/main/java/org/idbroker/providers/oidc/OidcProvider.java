@@ -122,7 +122,9 @@ public final class OidcProvider implements IdentityProvider {
         IdpEndpoints.Tokens tokens = endpoints.exchange(idp, code, codeVerifier);
         JWTClaimsSet idClaims = verifier.verifyIdToken(idp, tokens.idToken(), nonce);
         Map<String, Object> idTokenClaims = IdentityMapper.plainMap(idClaims.toJSONObject());
-        Map<String, Object> userInfo = userInfo(idp, tokens, idClaims.getSubject());
+        // the userinfo request only when the ID token lacks what the settings use (or always, when so set)
+        Map<String, Object> userInfo = config.userInfo() == UserInfoUse.ALWAYS || mapper.needsUserInfo(idTokenClaims)
+                ? userInfo(idp, tokens, idClaims.getSubject()) : Map.of();
         Map<String, Object> claims = mapper.merge(idTokenClaims, userInfo);
         AuthenticatedIdentity identity = mapper.identity(idClaims.getIssuer(), idClaims.getSubject(), claims, tokens.idToken());
         LOG.debug("signed in subject {} of {}", identity.subject(), identity.issuer());

@@ -43,6 +43,7 @@ public class OidcProviderFactory implements IdentityProviderFactory {
     public static final String IDP_TIMEOUT_SECONDS = "idpTimeoutSeconds";
     public static final String CLIENT_AUTHENTICATION = "clientAuthentication";
     public static final String SIGN_OUT_AT_IDP = "signOutAtIdp";
+    public static final String USER_INFO = "userInfo";
 
     private static final int MAX_CLOCK_SKEW_SECONDS = 600;
     private static final int MAX_IDP_TIMEOUT_SECONDS = 60;
@@ -109,7 +110,13 @@ public class OidcProviderFactory implements IdentityProviderFactory {
                                 + " does not URL-decode Basic credentials (Authentik).",
                         ClientAuthMethod.CLIENT_SECRET_BASIC.value(), ClientAuthMethod.names()),
                 SettingDescriptor.bool(SIGN_OUT_AT_IDP, "Sign Out at the Provider",
-                        "Whether signing out of the broker also ends the session at the OpenID provider.", true));
+                        "Whether signing out of the broker also ends the session at the OpenID provider.", true),
+                SettingDescriptor.choice(USER_INFO, "Read Userinfo",
+                        "When the broker asks the provider's userinfo endpoint: when-claims-missing reads it only when the ID"
+                                + " token lacks a claim these settings use (the role and username claims, name, email,"
+                                + " email_verified), as for a provider that sends groups only in userinfo; always reads it at"
+                                + " every sign-in, for a provider whose userinfo says more than its ID token.",
+                        UserInfoUse.WHEN_CLAIMS_MISSING.value(), UserInfoUse.names()));
     }
 
     @Override
@@ -153,13 +160,16 @@ public class OidcProviderFactory implements IdentityProviderFactory {
         ClientAuthMethod clientAuthentication = ClientAuthMethod.parse(method).orElseThrow(() -> new InvalidSettingsException(
                 CLIENT_AUTHENTICATION, "must be one of " + ClientAuthMethod.names() + ", got '" + method + "'"));
         boolean signOut = bool(values, SIGN_OUT_AT_IDP);
+        String use = value(values, USER_INFO).orElse(UserInfoUse.WHEN_CLAIMS_MISSING.value());
+        UserInfoUse userInfo = UserInfoUse.parse(use).orElseThrow(() -> new InvalidSettingsException(
+                USER_INFO, "must be one of " + UserInfoUse.names() + ", got '" + use + "'"));
         URI issuer = issuer(values);
         String clientId = value(values, CLIENT_ID).orElseThrow(
                 () -> new InvalidSettingsException(CLIENT_ID, "a client id is required: copy it from the OpenID provider"));
         String clientSecret = values.get(CLIENT_SECRET).orElse(null);
         return new OidcConfig(issuer, discoveryUri(issuer), clientId, clientSecret, roleClaim, usernameClaim, resource,
                 scopes, Duration.ofSeconds(skew), clientAuthentication, signOut, context.redirectUri(),
-                Duration.ofSeconds(timeout), OidcConfig.DEFAULT_DISCOVERY_LIFETIME);
+                Duration.ofSeconds(timeout), OidcConfig.DEFAULT_DISCOVERY_LIFETIME, context.idpCalls(), userInfo);
     }
 
     /**

@@ -52,7 +52,7 @@ class OidcProviderFactoryTest {
     void describesExactlyTheProtocolSettings() {
         assertThat(new OidcProviderFactory().settings()).extracting(SettingDescriptor::name).containsExactly("issuer", "clientId",
                 "clientSecret", "roleClaimType", "usernameClaimType", "resource", "scopes", "clockSkewSeconds",
-                "idpTimeoutSeconds", "clientAuthentication", "signOutAtIdp");
+                "idpTimeoutSeconds", "clientAuthentication", "signOutAtIdp", "userInfo");
         Map<String, SettingDescriptor> byName = new HashMap<>();
         new OidcProviderFactory().settings().forEach(d -> byName.put(d.name(), d));
         assertThat(byName.get("issuer").kind()).isEqualTo(SettingKind.URL);
@@ -67,6 +67,8 @@ class OidcProviderFactoryTest {
         assertThat(byName.get("clientAuthentication").choices()).containsExactly("client_secret_basic", "client_secret_post");
         assertThat(byName.get("clientAuthentication").defaultValue()).isEqualTo("client_secret_basic");
         assertThat(byName.get("signOutAtIdp").defaultValue()).isEqualTo("true");
+        assertThat(byName.get("userInfo").choices()).containsExactly("when-claims-missing", "always");
+        assertThat(byName.get("userInfo").defaultValue()).isEqualTo("when-claims-missing");
     }
 
     @Test
@@ -78,6 +80,7 @@ class OidcProviderFactoryTest {
         assertThat(config.clockSkew()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.clientAuthentication()).isEqualTo(ClientAuthMethod.CLIENT_SECRET_BASIC);
         assertThat(config.signOutAtIdp()).isTrue();
+        assertThat(config.userInfo()).isEqualTo(UserInfoUse.WHEN_CLAIMS_MISSING);
         assertThat(config.redirectUri()).isEqualTo(REDIRECT);
         assertThat(config.toString()).doesNotContain("s3cret");
         try (IdentityProvider provider = new OidcProviderFactory().create(context(Map.of()))) {
@@ -153,6 +156,7 @@ class OidcProviderFactoryTest {
         assertThat(invalid(Map.of("idpTimeoutSeconds", "61")).setting()).isEqualTo("idpTimeoutSeconds");
         assertThat(invalid(Map.of("idpTimeoutSeconds", "soon")).setting()).isEqualTo("idpTimeoutSeconds");
         assertThat(invalid(Map.of("signOutAtIdp", "maybe")).setting()).isEqualTo("signOutAtIdp");
+        assertThat(invalid(Map.of("userInfo", "sometimes")).setting()).isEqualTo("userInfo");
         assertThat(invalid(Map.of("resource", "not a uri")).setting()).isEqualTo("resource");
     }
 

@@ -58,6 +58,14 @@ class OidcProviderHs256Test {
         return new OidcProviderFactory().create(new ProviderContext("Authentik", new ProviderSettings(settings), REDIRECT));
     }
 
+    /** Rebuilds the provider so it reads userinfo at every sign-in (Alice's ID token carries every claim it uses). */
+    private void readingUserinfoAlways() throws Exception {
+        provider.close();
+        Map<String, String> settings = new java.util.HashMap<>(TinyIdp.settings(idp.issuer));
+        settings.put("userInfo", "always");
+        provider = provider(settings);
+    }
+
     /** Starts a sign-in, lets the IdP answer the token request with the given ID token, and finishes it. */
     private AuthenticatedIdentity signIn(UnaryOperator<JWTClaimsSet.Builder> claims, String secret) throws Exception {
         SignInStart start = provider.startSignIn(new SignInRequest("state-1"));
@@ -226,6 +234,7 @@ class OidcProviderHs256Test {
 
     @Test
     void mergesUserinfoWithTheIdTokenWhichWinsExceptForGroups() throws Exception {
+        readingUserinfoAlways();
         idp.userInfoJson = "{\"sub\":\"2ac1102e7cf5a4b1cb2dd5adbe4761c551691ecd88991f78d0195d4d3d0cfcfa\","
                 + "\"name\":\"Someone Else\",\"groups\":[\"developers\",\"ops\"],\"locale\":\"de\"}";
 
@@ -237,7 +246,27 @@ class OidcProviderHs256Test {
     }
 
     @Test
-    void refusesUserinfoAboutAnotherSubject() {
+    void readsTheGroupsFromUserinfoWhenTheIdTokenHasNone() throws Exception {
+        idp.userInfoJson = "{\"sub\":\"2ac1102e7cf5a4b1cb2dd5adbe4761c551691ecd88991f78d0195d4d3d0cfcfa\","
+                + "\"groups\":[\"developers\",\"ops\"]}";
+
+        AuthenticatedIdentity identity = signIn(c -> c.claim("groups", null), TinyIdp.SECRET);
+
+        assertThat(identity.groups()).containsExactly("developers", "ops");
+    }
+
+    @Test
+    void refusesUserinfoAboutAnotherSubjectWhenTheIdTokenHasNoGroups() {
+        idp.userInfoJson = "{\"sub\":\"someone-else\"}";
+
+        SignInRejectedException e = refusal(c -> c.claim("groups", null));
+
+        assertThat(e.reason()).isEqualTo(RejectionReason.USERINFO_SUBJECT_MISMATCH);
+    }
+
+    @Test
+    void refusesUserinfoAboutAnotherSubject() throws Exception {
+        readingUserinfoAlways();
         idp.userInfoJson = "{\"sub\":\"someone-else\"}";
 
         SignInRejectedException e = refusal(c -> c);
@@ -246,7 +275,8 @@ class OidcProviderHs256Test {
     }
 
     @Test
-    void reportsAFailingUserinfoEndpointAsUnavailable() {
+    void reportsAFailingUserinfoEndpointAsUnavailable() throws Exception {
+        readingUserinfoAlways();
         idp.userInfoJson = null;
 
         SignInRejectedException e = refusal(c -> c);

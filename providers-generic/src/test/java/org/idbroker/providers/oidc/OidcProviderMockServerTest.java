@@ -95,6 +95,50 @@ class OidcProviderMockServerTest {
         assertThat(identity.claims()).containsEntry("preferred_username", "alice").doesNotContainKeys("id_token", "access_token");
     }
 
+    /** The paths of every request the IdP got so far. */
+    private List<String> requestPaths() {
+        List<String> paths = new java.util.ArrayList<>();
+        while (true) {
+            try {
+                paths.add(server.takeRequest(200, TimeUnit.MILLISECONDS).getPath());
+            } catch (RuntimeException e) {
+                return paths; // the mock server says so when no request is left
+            }
+        }
+    }
+
+    @Test
+    void skipsUserinfoWhenTheIdTokenCarriesEveryClaimTheSettingsUse() throws Exception {
+        enqueueClaims(Map.of("preferred_username", "alice", "email", "alice@example.com", "email_verified", true,
+                "name", "Alice Doe", "groups", List.of("admins")));
+
+        AuthenticatedIdentity identity = signIn(provider(Map.of()));
+
+        assertThat(identity.groups()).containsExactly("admins");
+        assertThat(requestPaths()).anyMatch(p -> p.contains("/token")).noneMatch(p -> p.contains("/userinfo"));
+    }
+
+    @Test
+    void readsUserinfoWhenTheIdTokenLacksAClaimTheSettingsUse() throws Exception {
+        // no groups in the ID token: an IdP that sends them only in userinfo
+        enqueueClaims(Map.of("preferred_username", "alice", "email", "alice@example.com", "email_verified", true,
+                "name", "Alice Doe"));
+
+        signIn(provider(Map.of()));
+
+        assertThat(requestPaths()).anyMatch(p -> p.contains("/userinfo"));
+    }
+
+    @Test
+    void readsUserinfoAtEverySignInWhenSetToAlways() throws Exception {
+        enqueueClaims(Map.of("preferred_username", "alice", "email", "alice@example.com", "email_verified", true,
+                "name", "Alice Doe", "groups", List.of("admins")));
+
+        signIn(provider(Map.of("userInfo", "always")));
+
+        assertThat(requestPaths()).anyMatch(p -> p.contains("/userinfo"));
+    }
+
     @Test
     void acceptsGroupsAsASingleStringAndEmailVerifiedAsText() throws Exception {
         enqueueClaims(Map.of("preferred_username", "bob", "groups", "operators", "email", "bob@example.com",

@@ -19,7 +19,9 @@ import org.idbroker.server.web.BodyLimit;
  * value). A form on another site cannot send a custom header, and a script on another site cannot
  * either without a CORS preflight, which the broker never grants. Exempt: requests with
  * {@code X-Api-Key} (authenticated by the key alone, the cookie is ignored), the IdP's form post to
- * the sign-in callback and its back-channel logout (neither acts on a session's authority).
+ * the sign-in callback and its back-channel logout (neither acts on a session's authority), and the OpenID
+ * Provider's token and userinfo endpoints (they act on a client's or a token's authority, never the cookie's) and
+ * logout confirmation (whose form carries a value only the session's holder can know).
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
@@ -27,8 +29,8 @@ public final class CsrfFilter implements ContainerRequestFilter {
 
     public static final String HEADER = "X-Requested-With";
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
-    private static final Pattern EXEMPT_PATH =
-            Pattern.compile("/api/users/(authenticatedToken|backchannel-logout)/[A-Za-z0-9][A-Za-z0-9._-]{0,63}/?");
+    private static final Pattern EXEMPT_PATH = Pattern.compile(
+            "/api/users/(authenticatedToken|backchannel-logout)/[A-Za-z0-9][A-Za-z0-9._-]{0,63}/?|/oauth2/(token|userinfo|logout|revoke|introspect)");
 
     @Override
     public void filter(ContainerRequestContext request) {

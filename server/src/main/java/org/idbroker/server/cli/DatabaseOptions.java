@@ -56,6 +56,18 @@ final class DatabaseOptions {
         return open(true);
     }
 
+    /** Opens the database and migrates its schema ({@code idbroker migrate}). */
+    OpenDatabase openAndMigrate() {
+        OpenDatabase open = open(false);
+        try {
+            open.database().connect().migrate();
+            return open;
+        } catch (RuntimeException e) {
+            open.close();
+            throw e;
+        }
+    }
+
     /**
      * Like {@link #open()}, but an external database is only described: its pool connects and migrates at its
      * first use ({@link org.idbroker.server.BrokerServer#start} does it while it builds the HTTP API).
@@ -78,7 +90,8 @@ final class DatabaseOptions {
             }
         }
         try {
-            Database database = connect ? Database.open(settings).migrate() : Database.create(settings);
+            // only start, start-dev and migrate change the schema; every other command needs it current
+            Database database = connect ? Database.open(settings).requireCurrentSchema() : Database.create(settings);
             return new OpenDatabase(database, dev);
         } catch (RuntimeException e) {
             if (dev != null) {

@@ -2,6 +2,7 @@ package org.idbroker.server.cli;
 
 import java.net.URI;
 import org.idbroker.server.BrokerServer;
+import org.idbroker.server.operations.Operations;
 import org.idbroker.server.providers.ProviderTypes;
 
 /** Starts a node from the command line and stops it cleanly on SIGTERM or Ctrl-C. */
@@ -12,6 +13,7 @@ final class ServerLauncher {
 
     static BrokerServer launch(DatabaseOptions db, ServerOptions http, ProvidersOptions providers, URI publicUrl, boolean devMode) {
         http.check();
+        Operations operations = http.operations();
         http.logFormat().apply();
         ProviderTypes types = providers.load();
         byte[] masterKey = db.masterKey();
@@ -19,7 +21,7 @@ final class ServerLauncher {
         BrokerServer server;
         try {
             server = BrokerServer.start(new BrokerServer.Options(http.httpPort, http.bind, publicUrl, devMode, http.lifetimes(),
-                    http.httpThreads),
+                    http.httpThreads, operations),
                     open.database(), masterKey, types);
         } catch (RuntimeException e) {
             open.close();

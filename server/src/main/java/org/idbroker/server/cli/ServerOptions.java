@@ -1,9 +1,13 @@
 package org.idbroker.server.cli;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import org.idbroker.core.sessions.SessionLifetimes;
 import org.idbroker.server.BrokerServer;
 import org.idbroker.server.logging.LogFormat;
+import org.idbroker.server.operations.Operations;
+import org.idbroker.server.operations.TrustedProxies;
 import picocli.CommandLine.Option;
 
 /** HTTP and session options shared by {@code start} and {@code start-dev}. */
@@ -33,6 +37,78 @@ final class ServerOptions {
     @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:IDBROKER_LOG_FORMAT:-text}",
             description = "text for people, or json for one JSON object per line (default: ${DEFAULT-VALUE}). Env: IDBROKER_LOG_FORMAT.")
     String logFormat;
+
+    @Option(names = "--management-port", paramLabel = "N|off", defaultValue = "${env:IDBROKER_MANAGEMENT_PORT:-off}",
+            description = "Port of /metrics (Prometheus) and the health checks, never the public port; off keeps no metrics"
+                    + " (default: ${DEFAULT-VALUE}). Env: IDBROKER_MANAGEMENT_PORT.")
+    String managementPort;
+
+    @Option(names = "--management-bind", paramLabel = "HOST", defaultValue = "${env:IDBROKER_MANAGEMENT_BIND:-0.0.0.0}",
+            description = "Interface of the management port (default: ${DEFAULT-VALUE}). Env: IDBROKER_MANAGEMENT_BIND.")
+    String managementBind;
+
+    @Option(names = "--trusted-proxies", paramLabel = "ADDRESSES", defaultValue = "${env:IDBROKER_TRUSTED_PROXIES:-}",
+            description = "Comma-separated IP addresses or CIDR ranges of the reverse proxies whose Forwarded, X-Forwarded-*"
+                    + " and X-Request-Id headers are believed; from anyone else they are ignored (default: none)."
+                    + " Env: IDBROKER_TRUSTED_PROXIES.")
+    String trustedProxies;
+
+    @Option(names = "--access-log", paramLabel = "true|false", defaultValue = "${env:IDBROKER_ACCESS_LOG:-false}",
+            arity = "0..1", fallbackValue = "true",
+            description = "One log line per request (logger org.idbroker.access), JSON with --log-format json"
+                    + " (default: ${DEFAULT-VALUE}). Env: IDBROKER_ACCESS_LOG.")
+    boolean accessLog;
+
+    @Option(names = "--shutdown-delay", paramLabel = "SECONDS", defaultValue = "${env:IDBROKER_SHUTDOWN_DELAY:-0}",
+            description = "On SIGTERM, how long /health/ready answers 503 while everything is still served, so the load"
+                    + " balancer stops sending before the port closes (default: ${DEFAULT-VALUE}). Env: IDBROKER_SHUTDOWN_DELAY.")
+    double shutdownDelay;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "SECONDS", defaultValue = "${env:IDBROKER_SHUTDOWN_TIMEOUT:-30}",
+            description = "Then, how long requests in flight (sign-ins waiting on the IdP too) may take to finish"
+                    + " (default: ${DEFAULT-VALUE}). Env: IDBROKER_SHUTDOWN_TIMEOUT.")
+    double shutdownTimeout;
+
+    @Option(names = "--event-retention-days", paramLabel = "DAYS", defaultValue = "${env:IDBROKER_EVENT_RETENTION_DAYS:-90}",
+            description = "Events older than this are deleted, continuously; 0 keeps them all (default: ${DEFAULT-VALUE})."
+                    + " Env: IDBROKER_EVENT_RETENTION_DAYS.")
+    int eventRetentionDays;
+
+    Operations operations() {
+        if (eventRetentionDays < 0 || eventRetentionDays > 36_500) {
+            throw new CliException("--event-retention-days must be between 0 (keep every event) and 36500, got "
+                    + eventRetentionDays, 2);
+        }
+        int port;
+        if (managementPort == null || managementPort.isBlank() || managementPort.trim().equalsIgnoreCase("off")) {
+            port = Operations.OFF;
+        } else {
+            try {
+                port = Integer.parseInt(managementPort.trim());
+            } catch (NumberFormatException e) {
+                throw new CliException("--management-port must be a port number or off, got '" + managementPort + "'", 2);
+            }
+            if (port < 0 || port > 65535) {
+                throw new CliException("--management-port must be between 0 and 65535, got " + port, 2);
+            }
+            if (port != 0 && port == httpPort) {
+                throw new CliException("--management-port must differ from --http-port: metrics are never on the public port", 2);
+            }
+        }
+        if (!(shutdownDelay >= 0 && shutdownDelay <= 3600) || !(shutdownTimeout >= 0 && shutdownTimeout <= 3600)) {
+            throw new CliException("--shutdown-delay and --shutdown-timeout must be between 0 and 3600 seconds", 2);
+        }
+        List<String> proxies = trustedProxies == null || trustedProxies.isBlank() ? List.of()
+                : Arrays.stream(trustedProxies.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
+        try {
+            new TrustedProxies(proxies);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--trusted-proxies: " + e.getMessage(), 2);
+        }
+        return new Operations(port, managementBind, proxies, accessLog,
+                Duration.ofMillis(Math.round(shutdownDelay * 1000)), Duration.ofMillis(Math.round(shutdownTimeout * 1000)),
+                Duration.ofDays(eventRetentionDays));
+    }
 
     LogFormat logFormat() {
         try {

@@ -13,6 +13,7 @@ import org.idbroker.server.BrokerConfig;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.IdentityProviderFactory;
 import org.idbroker.spi.InvalidSettingsException;
+import org.idbroker.spi.IdpCalls;
 import org.idbroker.spi.ProviderContext;
 import org.idbroker.spi.ProviderSettings;
 import org.idbroker.spi.SettingDescriptor;
@@ -64,9 +65,15 @@ public final class ProviderInstances {
      */
     public IdentityProvider create(IdentityProviderFactory factory, String id, Map<String, String> settings,
             Map<String, String> secrets, URI publicUrl) throws InvalidSettingsException {
+        return create(factory, id, settings, secrets, publicUrl, IdpCalls.NONE);
+    }
+
+    /** As {@link #create(IdentityProviderFactory, String, Map, Map, URI)}, telling {@code idpCalls} of each call to the IdP. */
+    public IdentityProvider create(IdentityProviderFactory factory, String id, Map<String, String> settings,
+            Map<String, String> secrets, URI publicUrl, IdpCalls idpCalls) throws InvalidSettingsException {
         Map<String, String> values = new HashMap<>(effective(factory, settings));
         values.putAll(secrets);
-        ProviderContext context = new ProviderContext(id, new ProviderSettings(values), BrokerConfig.redirectUri(publicUrl, id));
+        ProviderContext context = new ProviderContext(id, new ProviderSettings(values), BrokerConfig.redirectUri(publicUrl, id), idpCalls);
         ClassLoader loader = factory.getClass().getClassLoader();
         IdentityProvider provider = ProviderCalls.in(loader, () -> factory.create(context));
         return loader == ProviderInstances.class.getClassLoader() ? provider : new InLoaderProvider(provider, loader);
@@ -74,6 +81,11 @@ public final class ProviderInstances {
 
     /** A stored instance built, or why it could not be: never throws. */
     public Instance build(ProviderRecord record, URI publicUrl) {
+        return build(record, publicUrl, IdpCalls.NONE);
+    }
+
+    /** As {@link #build(ProviderRecord, URI)}, telling {@code idpCalls} of each call the instance makes to the IdP. */
+    public Instance build(ProviderRecord record, URI publicUrl, IdpCalls idpCalls) {
         Optional<IdentityProviderFactory> factory = types.find(record.type());
         if (factory.isEmpty()) {
             return new Instance(effective(BrokerSettings.DESCRIPTORS, record.settings()), null,
@@ -81,7 +93,7 @@ public final class ProviderInstances {
         }
         Map<String, String> settings = effective(factory.get(), record.settings());
         try {
-            return new Instance(settings, create(factory.get(), record.id(), settings, record.secrets(), publicUrl), null);
+            return new Instance(settings, create(factory.get(), record.id(), settings, record.secrets(), publicUrl, idpCalls), null);
         } catch (InvalidSettingsException e) {
             return new Instance(settings, null, new Problem(Problem.Kind.INVALID_SETTINGS, e.setting(), e.getMessage()));
         } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.idbroker.core.providers.ConfiguredProvider;
 import org.idbroker.core.providers.ProviderDirectory;
 import org.idbroker.core.providers.ProviderRecord;
@@ -17,6 +18,10 @@ import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.IdentityProviderFactory;
+import org.idbroker.spi.IdpCalls;
+import org.idbroker.spi.InvalidSettingsException;
+import org.idbroker.spi.ProviderContext;
+import org.idbroker.spi.ProviderSettings;
 import org.idbroker.spi.SettingDescriptor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,15 +41,23 @@ public final class ProviderRegistry implements ProviderDirectory, AutoCloseable 
     private final ProviderInstances instances;
     private final BrokerConfig config;
     private final Clock clock;
+    private final Function<String, IdpCalls> idpCalls;
 
     private volatile Snapshot snapshot = new Snapshot("", Map.of(), Instant.EPOCH);
 
     public ProviderRegistry(ProviderStore store, ProviderTypes types, BrokerConfig config, Clock clock) {
+        this(store, types, config, clock, id -> IdpCalls.NONE);
+    }
+
+    /** @param idpCalls what each instance tells of its calls to the IdP (the metrics) */
+    public ProviderRegistry(ProviderStore store, ProviderTypes types, BrokerConfig config, Clock clock,
+            Function<String, IdpCalls> idpCalls) {
         this.store = requireNonNull(store, "store is null");
         this.types = requireNonNull(types, "types is null");
         this.instances = new ProviderInstances(types);
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.idpCalls = requireNonNull(idpCalls, "idpCalls is null");
     }
 
     /** Every configured instance, in id order. */
@@ -111,7 +124,7 @@ public final class ProviderRegistry implements ProviderDirectory, AutoCloseable 
     }
 
     private ConfiguredProvider build(ProviderRecord record) {
-        ProviderInstances.Instance built = instances.build(record, config.publicUrl());
+        ProviderInstances.Instance built = instances.build(record, config.publicUrl(), idpCalls.apply(record.id()));
         Map<String, String> effective = built.settings();
         boolean enabled = BrokerSettings.enabled(effective);
         ProviderInstances.Problem problem = built.problem();

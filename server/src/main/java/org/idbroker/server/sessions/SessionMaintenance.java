@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.idbroker.core.sessions.SessionLifetimes;
 import org.idbroker.core.sessions.Sessions;
 import org.idbroker.core.sessions.StoredSessionLifetimes;
@@ -26,12 +27,20 @@ public final class SessionMaintenance implements AutoCloseable {
     private final Sessions sessions;
     private final StoredSessionLifetimes stored;
     private final SessionLifetimes startupLifetimes;
+    private final IntConsumer expired;
     private ScheduledExecutorService scheduler;
 
     public SessionMaintenance(Sessions sessions, StoredSessionLifetimes stored, SessionLifetimes startupLifetimes) {
+        this(sessions, stored, startupLifetimes, count -> { });
+    }
+
+    /** @param expired told how many expired sessions each purge deleted (the metrics) */
+    public SessionMaintenance(Sessions sessions, StoredSessionLifetimes stored, SessionLifetimes startupLifetimes,
+            IntConsumer expired) {
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.stored = requireNonNull(stored, "stored is null");
         this.startupLifetimes = requireNonNull(startupLifetimes, "startupLifetimes is null");
+        this.expired = requireNonNull(expired, "expired is null");
     }
 
     /** Applies the stored lifetimes now, then keeps them current in the background. */
@@ -72,6 +81,7 @@ public final class SessionMaintenance implements AutoCloseable {
     private void purgeQuietly() {
         try {
             int purged = sessions.purgeExpired();
+            expired.accept(purged);
             if (purged > 0) {
                 LOG.debug("Deleted {} ended sessions", purged);
             }

@@ -8,6 +8,7 @@ import org.idbroker.core.sessions.IdpLogouts;
 import org.idbroker.core.sessions.Sessions;
 import org.idbroker.core.sessions.StoredSessionLifetimes;
 import org.idbroker.server.BrokerConfig;
+import org.idbroker.server.metrics.BrokerMetrics;
 import org.jdbi.v3.core.Jdbi;
 
 /** Session lifetimes that change at run time, session clean-up, and logout sent by IdPs. */
@@ -21,8 +22,9 @@ public final class SessionsModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SessionMaintenance sessionMaintenance(Sessions sessions, StoredSessionLifetimes stored, BrokerConfig config) {
-        return new SessionMaintenance(sessions, stored, config.sessionLifetimes());
+    SessionMaintenance sessionMaintenance(Sessions sessions, StoredSessionLifetimes stored, BrokerConfig config,
+            BrokerMetrics metrics) {
+        return new SessionMaintenance(sessions, stored, config.sessionLifetimes(), metrics::sessionsExpired);
     }
 
     @Provides

@@ -18,7 +18,10 @@ import org.idbroker.core.events.Events.EventFilter;
 import org.idbroker.core.teams.Permission;
 import org.idbroker.server.auth.Authenticator;
 
-/** The event log, newest first, filtered and paged; reading it needs {@code view-events}. */
+/**
+ * The event log, newest first, filtered and paged, or read as a stream after a cursor
+ * ({@code ?after=<id>}, oldest first); reading it needs {@code view-events}.
+ */
 @Path("/api/events")
 @Produces(MediaType.APPLICATION_JSON)
 public final class EventsResource {
@@ -39,8 +42,10 @@ public final class EventsResource {
     @GET
     public EventPage find(@QueryParam("type") String type, @QueryParam("outcome") String outcome,
             @QueryParam("userId") String userId, @QueryParam("providerId") String providerId,
+            @QueryParam("clientAddress") String clientAddress, @QueryParam("userAgent") String userAgent,
+            @QueryParam("requestId") String requestId,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("offset") String offset,
-            @QueryParam("limit") String limit, @Context HttpHeaders headers) {
+            @QueryParam("limit") String limit, @QueryParam("after") String after, @Context HttpHeaders headers) {
         authenticator.require(headers, Permission.VIEW_EVENTS);
         Instant fromInstant = Params.instant("from", from);
         Instant toInstant = Params.instant("to", to);
@@ -48,12 +53,36 @@ public final class EventsResource {
             throw ApiException.badRequest("invalid_to", "to must be later than from");
         }
         EventFilter filter = new EventFilter(Params.text("type", type, 100), Params.text("outcome", outcome, 100),
-                Params.uuid("userId", userId), Params.text("providerId", providerId, 100), fromInstant, toInstant,
-                Params.integer("limit", limit, 100, 1, 500), Params.integer("offset", offset, 0, 0, Integer.MAX_VALUE));
-        return new EventPage(events.find(filter), filter.offset(), filter.limit());
+                Params.uuid("userId", userId), Params.text("providerId", providerId, 100),
+                Params.text("clientAddress", clientAddress, 100), Params.text("userAgent", userAgent, 200),
+                Params.text("requestId", requestId, 100), fromInstant, toInstant,
+                Params.integer("limit", limit, 100, 1, 500), Params.integer("offset", offset, 0, 0, Integer.MAX_VALUE),
+                cursor(after));
+        List<Event> found = events.find(filter);
+        Long next = filter.after() == null ? null : found.isEmpty() ? filter.after() : found.get(found.size() - 1).id();
+        return new EventPage(found, filter.offset(), filter.limit(), next);
     }
 
-    /** One page of events. */
-    public record EventPage(List<Event> items, int offset, int limit) {
+    private static Long cursor(String after) {
+        if (after == null) {
+            return null;
+        }
+        try {
+            long id = Long.parseLong(after.trim());
+            if (id >= 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw ApiException.badRequest("invalid_after", "after must be an event id (a whole number, 0 for the start), got '"
+                + (after.length() > 40 ? after.substring(0, 40) + "..." : after) + "'");
+    }
+
+    /**
+     * One page of events. With {@code after}, {@code next} is the cursor for the following call (the last
+     * event's id, or the same cursor when nothing new came); without it, null.
+     */
+    public record EventPage(List<Event> items, int offset, int limit, Long next) {
     }
 }

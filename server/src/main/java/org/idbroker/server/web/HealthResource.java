@@ -9,18 +9,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
-import org.idbroker.core.db.Database;
+import org.idbroker.server.operations.Readiness;
 
 /** Health checks for load balancers and orchestrators. */
 @Path("/health")
 @Produces(MediaType.APPLICATION_JSON)
 public final class HealthResource {
 
-    private final Database database;
+    private final Readiness readiness;
 
     @Inject
-    public HealthResource(Database database) {
-        this.database = requireNonNull(database, "database is null");
+    public HealthResource(Readiness readiness) {
+        this.readiness = requireNonNull(readiness, "readiness is null");
     }
 
     /** The process answers HTTP. */
@@ -30,14 +30,14 @@ public final class HealthResource {
         return Map.of("status", "UP");
     }
 
-    /** The database answers and its schema is migrated: this node can serve sign-ins. */
+    /** The database answers, its schema is migrated and the node is not shutting down: it can serve sign-ins. */
     @GET
     @Path("/ready")
     public Response ready() {
-        if (database.isReady()) {
+        String problem = readiness.problem();
+        if (problem == null) {
             return Response.ok(Map.of("status", "UP")).build();
         }
-        return Response.status(503).entity(Map.of("status", "DOWN",
-                "message", "the database does not answer or its schema is not migrated")).build();
+        return Response.status(503).entity(Map.of("status", "DOWN", "message", problem)).build();
     }
 }

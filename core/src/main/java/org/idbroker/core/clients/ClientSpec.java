@@ -1,0 +1,38 @@
+package org.idbroker.core.clients;
+
+import java.util.List;
+
+/**
+ * What an administrator asks a client to be. {@code null} lists are empty; {@code null} lifetimes and
+ * groups claim take their defaults; {@code null} grant types the default set. Checked by {@link Clients}.
+ *
+ * @param teams the names of the teams whose members may use the client; empty for every active user
+ */
+public record ClientSpec(
+        String name,
+        String type,
+        List<String> redirectUris,
+        List<String> postLogoutRedirectUris,
+        String backchannelLogoutUri,
+        List<String> grantTypes,
+        List<String> teams,
+        String groupsClaim,
+        Integer accessTokenSeconds,
+        Integer idTokenSeconds,
+        Integer refreshTokenSeconds) {
+
+    public ClientSpec {
+        redirectUris = redirectUris == null ? List.of() : redirectUris;
+        postLogoutRedirectUris = postLogoutRedirectUris == null ? List.of() : postLogoutRedirectUris;
+        teams = teams == null ? List.of() : teams;
+    }
+
+    /** The spec that gives the client exactly what it is now, to change a few fields of. */
+    public static ClientSpec of(Client client) {
+        return new ClientSpec(client.name(), client.type().code(), client.redirectUris(), client.postLogoutRedirectUris(),
+                client.backchannelLogoutUri(), client.grantTypes(),
+                client.teams().stream().map(t -> t.name()).toList(), client.groupsClaim().code(),
+                (int) client.accessTokenLifetime().toSeconds(), (int) client.idTokenLifetime().toSeconds(),
+                (int) client.refreshTokenLifetime().toSeconds());
+    }
+}

@@ -1,0 +1,193 @@
+package org.idbroker.it.oidc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.idbroker.it.support.TestingBroker;
+import org.idbroker.it.support.TestingBrowser;
+import org.idbroker.it.support.TestingIdp;
+import org.idbroker.it.support.TestingRelyingParty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An application signs in through the broker with the certified relying-party library openid-client:
+ * discovery, authorization with PKCE, the person signing in upstream at a real OpenID provider, code
+ * exchange, ID-token validation and userinfo, all over HTTP against the running broker.
+ */
+class OpenIdClientTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private TestingIdp idp;
+    private TestingBroker broker;
+    private TestingRelyingParty rp;
+
+    @BeforeEach
+    void start() {
+        idp = TestingIdp.start();
+        broker = TestingBroker.start();
+        broker.configureAsTheGuideSays(idp);
+    }
+
+    @AfterEach
+    void stop() {
+        if (rp != null) {
+            rp.close();
+        }
+        broker.close();
+        idp.close();
+    }
+
+    @Test
+    void aConfidentialClientSignsAPersonInAndLearnsWhoTheyAreAndTheirTeams() throws Exception {
+        int port = TestingRelyingParty.freePort();
+        String secret = register("grafana", "confidential", port);
+        rp = TestingRelyingParty.start(broker.baseUri().toString(), "grafana", secret, "basic", port);
+        idp.nextSignIn("sub-alice", alice());
+
+        JsonNode result = signIn(new TestingBrowser());
+
+        String userId = broker.strings("select id::text from users where username = 'alice'").get(0);
+        JsonNode claims = result.get("claims");
+        assertThat(claims.get("iss").asText()).isEqualTo(broker.baseUri().toString());
+        assertThat(claims.get("sub").asText()).isEqualTo(userId).isNotEqualTo("sub-alice");
+        assertThat(claims.get("aud").asText()).isEqualTo("grafana");
+        assertThat(claims.get("preferred_username").asText()).isEqualTo("alice");
+        assertThat(claims.get("email").asText()).isEqualTo("alice@example.com");
+        assertThat(claims.get("groups")).extracting(JsonNode::asText).containsExactly("Everyone");
+        assertThat(claims.has("at_hash")).isTrue();
+        assertThat(claims.has("nonce")).isTrue();
+        assertThat(claims.get("sid").asText()).isEqualTo(broker.strings("select id::text from sessions").get(0));
+        assertThat(result.get("userinfo").get("sub").asText()).isEqualTo(userId);
+        assertThat(result.get("userinfo").get("groups")).extracting(JsonNode::asText).containsExactly("Everyone");
+        assertThat(broker.strings("select outcome from events where type = 'client-sign-in'")).containsExactly("success");
+    }
+
+    @Test
+    void aPublicClientWithPkceAndAClientSecretPostClientBothSignIn() throws Exception {
+        int port = TestingRelyingParty.freePort();
+        register("spa", "public", port);
+        rp = TestingRelyingParty.start(broker.baseUri().toString(), "spa", null, "none", port);
+        idp.nextSignIn("sub-alice", alice());
+        TestingBrowser browser = new TestingBrowser();
+        assertThat(signIn(browser).get("claims").get("preferred_username").asText()).isEqualTo("alice");
+        rp.close();
+
+        // a second application: the browser already has a broker session, so no trip to the IdP
+        int other = TestingRelyingParty.freePort();
+        String secret = register("wiki", "confidential", other);
+        rp = TestingRelyingParty.start(broker.baseUri().toString(), "wiki", secret, "post", other);
+        idp.drainRequests();
+        List<HttpResponse<String>> hops = browser.follow(rp.uri("/login"));
+        assertThat(hops).noneMatch(h -> h.uri().toString().startsWith(idp.issuer()));
+        JsonNode result = JSON.readTree(hops.get(hops.size() - 1).body());
+        assertThat(result.get("claims").get("aud").asText()).as(result.toString()).isEqualTo("wiki");
+    }
+
+    @Test
+    void refreshTokensRotateAndASpentOneRevokesTheWholeFamily() throws Exception {
+        int port = TestingRelyingParty.freePort();
+        String secret = register("grafana", "confidential", port);
+        rp = TestingRelyingParty.start(broker.baseUri().toString(), "grafana", secret, "basic", port);
+        idp.nextSignIn("sub-alice", alice());
+        TestingBrowser browser = new TestingBrowser();
+        String first = signIn(browser).get("refreshToken").asText();
+
+        JsonNode refreshed = refresh(browser, first);
+        assertThat(refreshed.get("status").asInt()).as(refreshed.toString()).isEqualTo(200);
+        JsonNode body = refreshed.get("body");
+        assertThat(body.get("claims").get("preferred_username").asText()).isEqualTo("alice");
+        assertThat(body.get("userinfo").get("preferred_username").asText()).isEqualTo("alice");
+        String second = body.get("refreshToken").asText();
+        assertThat(second).isNotEqualTo(first);
+
+        JsonNode replayed = refresh(browser, first);
+        assertThat(replayed.get("status").asInt()).isEqualTo(400);
+        assertThat(replayed.get("body").get("error").asText()).isEqualTo("invalid_grant");
+        // the thief's replay revoked the family: the legitimate newest token is dead too
+        assertThat(refresh(browser, second).get("body").get("error").asText()).isEqualTo("invalid_grant");
+        assertThat(broker.count("select count(*) from refresh_families where revoked_at is not null")).isEqualTo(1);
+    }
+
+    @Test
+    void introspectionSaysWhichTokensAreActiveAndRevocationEndsARefreshTokensFamily() throws Exception {
+        int port = TestingRelyingParty.freePort();
+        String secret = register("api", "confidential", port);
+        rp = TestingRelyingParty.start(broker.baseUri().toString(), "api", secret, "basic", port);
+        idp.nextSignIn("sub-alice", alice());
+        TestingBrowser browser = new TestingBrowser();
+        JsonNode signedIn = signIn(browser);
+        String userId = broker.strings("select id::text from users where username = 'alice'").get(0);
+
+        JsonNode access = get(browser, "/introspect?token=" + enc(signedIn.get("accessToken").asText()));
+        assertThat(access.get("active").asBoolean()).as(access.toString()).isTrue();
+        assertThat(access.get("sub").asText()).isEqualTo(userId);
+        assertThat(access.get("client_id").asText()).isEqualTo("api");
+        String refresh = signedIn.get("refreshToken").asText();
+        JsonNode refreshInfo = get(browser, "/introspect?token=" + enc(refresh));
+        assertThat(refreshInfo.get("active").asBoolean()).isTrue();
+        assertThat(refreshInfo.get("token_type").asText()).isEqualTo("refresh_token");
+        assertThat(get(browser, "/introspect?token=made-up").get("active").asBoolean()).isFalse();
+
+        assertThat(get(browser, "/revoke?token=" + enc(refresh)).get("revoked").asBoolean()).isTrue();
+        assertThat(get(browser, "/introspect?token=" + enc(refresh)).get("active").asBoolean()).isFalse();
+        assertThat(refresh(browser, refresh).get("body").get("error").asText()).isEqualTo("invalid_grant");
+        assertThat(broker.count("select count(*) from refresh_families where revoked_at is not null")).isEqualTo(1);
+    }
+
+    private JsonNode get(TestingBrowser browser, String path) throws Exception {
+        HttpResponse<String> answer = browser.getJson(rp.uri(path));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return JSON.readTree(answer.body());
+    }
+
+    private static String enc(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void endingTheBrokerSessionKillsTheRefreshTokensOfThatSession() throws Exception {
+        int port = TestingRelyingParty.freePort();
+        String secret = register("grafana", "confidential", port);
+        rp = TestingRelyingParty.start(broker.baseUri().toString(), "grafana", secret, "basic", port);
+        idp.nextSignIn("sub-alice", alice());
+        TestingBrowser browser = new TestingBrowser();
+        String token = signIn(browser).get("refreshToken").asText();
+
+        HttpResponse<String> signedOut = browser.send(java.net.http.HttpRequest.newBuilder(broker.uri("/api/users/sign-out"))
+                .header("X-Requested-With", "test").POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(signedOut.statusCode()).isLessThan(300);
+
+        assertThat(refresh(browser, token).get("body").get("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    private JsonNode refresh(TestingBrowser browser, String token) throws Exception {
+        HttpResponse<String> answer = browser.getJson(rp.uri("/refresh?token=" + java.net.URLEncoder.encode(token,
+                java.nio.charset.StandardCharsets.UTF_8)));
+        return JSON.createObjectNode().put("status", answer.statusCode()).set("body", JSON.readTree(answer.body()));
+    }
+
+    private JsonNode signIn(TestingBrowser browser) throws Exception {
+        List<HttpResponse<String>> hops = browser.follow(rp.uri("/login"));
+        HttpResponse<String> last = hops.get(hops.size() - 1);
+        assertThat(last.statusCode()).as(last.body() + "\n" + rp.output()).isEqualTo(200);
+        return JSON.readTree(last.body());
+    }
+
+    private String register(String clientId, String type, int port) {
+        TestingBroker.CliResult created = broker.cli("client", "create", "--client-id", clientId, "--name", clientId,
+                "--type", type, "--redirect-uri", TestingRelyingParty.redirectUri(port));
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        return type.equals("public") ? null : created.out().lines().reduce((a, b) -> b).orElseThrow();
+    }
+
+    static Map<String, Object> alice() {
+        return Map.of("preferred_username", "alice", "name", "Alice Doe", "email", "alice@example.com",
+                "email_verified", true, "groups", List.of("developers"));
+    }
+}

@@ -1,0 +1,88 @@
+package org.idbroker.server.web.oidc;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.idbroker.core.oauth.BackchannelLogouts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Posts back-channel logout tokens (OpenID Connect Back-Channel Logout 1.0) to the clients that
+ * received tokens in a session that ended, from the queue in PostgreSQL: every {@link #INTERVAL} each
+ * node takes the due deliveries no other node holds, posts each with a deadline, and retries
+ * failures later. Redirects are not followed.
+ */
+public final class BackchannelDelivery implements AutoCloseable {
+
+    static final Duration INTERVAL = Duration.ofSeconds(2);
+    static final Duration DEADLINE = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(BackchannelDelivery.class);
+
+    private final BackchannelLogouts logouts;
+    private final TokenIssuer issuer;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(DEADLINE)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "backchannel-logout");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    BackchannelDelivery(BackchannelLogouts logouts, TokenIssuer issuer) {
+        this.logouts = requireNonNull(logouts, "logouts is null");
+        this.issuer = requireNonNull(issuer, "issuer is null");
+    }
+
+    public void start() {
+        executor.scheduleWithFixedDelay(this::runOnce, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void runOnce() {
+        try {
+            int received;
+            do {
+                received = logouts.deliverDue(5, this::send);
+            } while (received == 5);
+        } catch (RuntimeException e) {
+            LOG.warn("Back-channel logout delivery failed: {}", e.getMessage());
+        }
+    }
+
+    private String send(BackchannelLogouts.Delivery delivery) {
+        String token = issuer.logoutToken(delivery.clientId(), delivery.userId(), delivery.sessionId());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(delivery.uri())).timeout(DEADLINE)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                .build();
+        try {
+            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() == 200 || response.statusCode() == 204) {
+                LOG.info("Back-channel logout delivered to client {}", delivery.clientId());
+                return null;
+            }
+            return "HTTP " + response.statusCode();
+        } catch (java.io.IOException e) {
+            LOG.warn("Back-channel logout to client {} failed (attempt {}): {}", delivery.clientId(), delivery.attempts() + 1,
+                    e.getMessage());
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

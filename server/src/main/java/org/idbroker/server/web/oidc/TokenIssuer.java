@@ -1,0 +1,159 @@
+package org.idbroker.server.web.oidc;
+
+import static java.util.Objects.requireNonNull;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.id.Audience;
+import com.nimbusds.oauth2.sdk.id.Issuer;
+import com.nimbusds.oauth2.sdk.id.Subject;
+import com.nimbusds.oauth2.sdk.token.AccessToken;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import com.nimbusds.openid.connect.sdk.Nonce;
+import com.nimbusds.openid.connect.sdk.claims.AccessTokenHash;
+import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import com.nimbusds.openid.connect.sdk.claims.SessionID;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.idbroker.core.clients.Client;
+import org.idbroker.core.crypto.Tokens;
+import org.idbroker.core.oauth.Subjects;
+
+/**
+ * Builds and checks the tokens the broker issues, signed RS256 with the current key: ID tokens
+ * (OpenID Connect Core) and JWT access tokens ({@code typ: at+jwt}, RFC 9068).
+ */
+final class TokenIssuer {
+
+    static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
+
+    private final OidcKeys keys;
+    private final String issuer;
+    private final Clock clock;
+
+    TokenIssuer(OidcKeys keys, String issuer, Clock clock) {
+        this.keys = requireNonNull(keys, "keys is null");
+        this.issuer = requireNonNull(issuer, "issuer is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    String issuer() {
+        return issuer;
+    }
+
+    /** A JWT access token for a person (sessionId may be null) or, with a null subject, for the client itself. */
+    BearerAccessToken accessToken(Client client, Subjects.Subject subject, UUID sessionId, Scope scope) {
+        Instant now = clock.instant();
+        long lifetime = client.accessTokenLifetime().toSeconds();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer)
+                .subject(subject == null ? client.id() : subject.user().id().toString())
+                .audience(client.id()).claim("client_id", client.id())
+                .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(lifetime)))
+                .jwtID(Tokens.random()).claim("scope", scope.toString());
+        if (sessionId != null) {
+            claims.claim("sid", sessionId.toString());
+        }
+        return new BearerAccessToken(sign(ACCESS_TOKEN_TYPE, claims.build()), lifetime, scope);
+    }
+
+    String idToken(Client client, Subjects.Subject subject, UUID sessionId, Scope scope, Instant authTime, String nonce,
+            AccessToken accessToken) {
+        Instant now = clock.instant();
+        IDTokenClaimsSet claims = new IDTokenClaimsSet(new Issuer(issuer), new Subject(subject.user().id().toString()),
+                List.of(new Audience(client.id())), Date.from(now.plus(client.idTokenLifetime())), Date.from(now));
+        claims.setAuthenticationTime(Date.from(authTime));
+        if (nonce != null) {
+            claims.setNonce(new Nonce(nonce));
+        }
+        if (accessToken != null) {
+            claims.setAccessTokenHash(AccessTokenHash.compute(accessToken, JWSAlgorithm.RS256));
+        }
+        claims.setSessionID(new SessionID(sessionId.toString()));
+        for (Map.Entry<String, Object> claim : OidcClaims.of(subject, client, scope).entrySet()) {
+            claims.setClaim(claim.getKey(), claim.getValue());
+        }
+        try {
+            return sign(JOSEObjectType.JWT, claims.toJWTClaimsSet());
+        } catch (ParseException e) {
+            throw new IllegalStateException("the ID token claims do not form a JWT", e);
+        }
+    }
+
+    /** A back-channel logout token (typ logout+jwt): iss, aud, iat, exp, jti, the logout event, sid and sub; no nonce. */
+    String logoutToken(String clientId, UUID userId, UUID sessionId) {
+        Instant now = clock.instant();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).audience(clientId).subject(userId.toString())
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(120))).jwtID(Tokens.random())
+                .claim("events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of()))
+                .claim("sid", sessionId.toString()).build();
+        return sign(new JOSEObjectType("logout+jwt"), claims);
+    }
+
+    /** The claims of an access token this broker signed that has not expired, or empty. */
+    Optional<JWTClaimsSet> verifyAccessToken(String token) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm()) || !ACCESS_TOKEN_TYPE.equals(jwt.getHeader().getType())) {
+                return Optional.empty();
+            }
+            Optional<RSAKey> key = keys.verificationKey(jwt.getHeader().getKeyID());
+            if (key.isEmpty() || !jwt.verify(new RSASSAVerifier(key.get()))) {
+                return Optional.empty();
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            Date exp = claims.getExpirationTime();
+            if (!issuer.equals(claims.getIssuer()) || exp == null || !exp.toInstant().isAfter(clock.instant())) {
+                return Optional.empty();
+            }
+            return Optional.of(claims);
+        } catch (java.text.ParseException | JOSEException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The claims of an ID token this broker signed, expired or not (RP-initiated logout accepts an expired
+     * {@code id_token_hint}, but only one that is ours), or empty.
+     */
+    Optional<JWTClaimsSet> verifyIdTokenHint(String token) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm()) || ACCESS_TOKEN_TYPE.equals(jwt.getHeader().getType())) {
+                return Optional.empty();
+            }
+            Optional<RSAKey> key = keys.verificationKey(jwt.getHeader().getKeyID());
+            if (key.isEmpty() || !jwt.verify(new RSASSAVerifier(key.get()))) {
+                return Optional.empty();
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            return issuer.equals(claims.getIssuer()) ? Optional.of(claims) : Optional.empty();
+        } catch (java.text.ParseException | JOSEException e) {
+            return Optional.empty();
+        }
+    }
+
+    private String sign(JOSEObjectType type, JWTClaimsSet claims) {
+        RSAKey key = keys.signingKey();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(type).build(), claims);
+        try {
+            jwt.sign(new RSASSASigner(key));
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign a token", e);
+        }
+        return jwt.serialize();
+    }
+}
