@@ -107,7 +107,7 @@ final class ConfigureCommand implements Callable<Integer> {
         }
         ProviderTypes types = providers.load();
         byte[] masterKey = db.masterKey();
-        try (DatabaseOptions.OpenDatabase open = db.open()) {
+        try (DatabaseOptions.OpenDatabase open = db.openForSeeding()) {
             ProviderConfigurator configurator = new ProviderConfigurator(open.providerStore(masterKey),
                     types);
             ProviderRecord saved;
