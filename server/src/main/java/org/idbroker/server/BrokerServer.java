@@ -151,7 +151,7 @@ public final class BrokerServer implements AutoCloseable {
             injector = Guice.createInjector(modules);
             JettyHttpContainer container = ContainerFactory.createContainer(JettyHttpContainer.class,
                     injector.getInstance(ResourceConfig.class));
-            jetty.setHandler(new MalformedUriGuard(container));
+            jetty.setHandler(BodyLimits.around(new MalformedUriGuard(container)));
             jetty.setErrorHandler(new JsonErrorHandler());
             jetty.setStopTimeout(5_000);
             await(databaseReady);

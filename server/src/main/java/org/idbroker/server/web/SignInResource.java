@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -130,7 +131,8 @@ public final class SignInResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response callbackFormPost(@PathParam("providerId") String providerId, MultivaluedMap<String, String> form,
             @Context HttpHeaders headers) {
-        return finish(providerId, form, headers);
+        // no Content-Type gives no form at all, and a field without '=' a null value: both are just absent values
+        return finish(providerId, form == null ? new MultivaluedHashMap<>() : form, headers);
     }
 
     private Response finish(String providerId, MultivaluedMap<String, String> parameters, @Context HttpHeaders headers) {
@@ -140,7 +142,7 @@ public final class SignInResource {
                 return refuse(providerId, 400, "invalid_callback", "The sign-in response is malformed (a parameter is too long). "
                         + "Start the sign-in again from the sign-in page.", headers);
             }
-            copy.put(entry.getKey(), List.copyOf(entry.getValue()));
+            copy.put(entry.getKey(), entry.getValue().stream().map(v -> v == null ? "" : v).toList());
         }
         CallbackRequest callback = new CallbackRequest(copy);
         LoginTransaction transaction;
