@@ -71,15 +71,27 @@ public final class BrokerServer implements AutoCloseable {
      * @param devMode whether this is {@code start-dev}
      * @param sessionLifetimes session lifetimes
      * @param httpThreads how many requests are served at once; more wait in a queue
+     * @param trafficLimits how much of the node one provider or one client address may take
      */
     public record Options(int httpPort, String bindHost, URI publicUrl, boolean devMode, SessionLifetimes sessionLifetimes,
-            int httpThreads) {
+            int httpThreads, TrafficLimits trafficLimits) {
         public Options {
             requireNonNull(bindHost, "bindHost is null");
             requireNonNull(sessionLifetimes, "sessionLifetimes is null");
+            requireNonNull(trafficLimits, "trafficLimits is null");
             if (httpThreads < MIN_HTTP_THREADS) {
                 throw new IllegalArgumentException("httpThreads must be at least " + MIN_HTTP_THREADS);
             }
+            if (trafficLimits.idpCallsPerProvider() >= httpThreads) {
+                throw new IllegalArgumentException("the IdP calls allowed per provider (" + trafficLimits.idpCallsPerProvider()
+                        + ") must be fewer than the request threads (" + httpThreads + ")");
+            }
+        }
+
+        /** With the default traffic limits for this many request threads. */
+        public Options(int httpPort, String bindHost, URI publicUrl, boolean devMode, SessionLifetimes sessionLifetimes,
+                int httpThreads) {
+            this(httpPort, bindHost, publicUrl, devMode, sessionLifetimes, httpThreads, TrafficLimits.defaults(httpThreads));
         }
 
         /** With the default number of request threads. */
@@ -144,14 +156,15 @@ public final class BrokerServer implements AutoCloseable {
         try {
             List<Module> modules = new ArrayList<>(List.of(
                     new CoreModule(database, cipher, config),
-                    new ProvidersModule(types),
+                    new ProvidersModule(types, options.trafficLimits().idpCallsPerProvider()),
                     new SessionsModule(),
                     new WebModule()));
             modules.addAll(List.of(extraModules));
             injector = Guice.createInjector(modules);
             JettyHttpContainer container = ContainerFactory.createContainer(JettyHttpContainer.class,
                     injector.getInstance(ResourceConfig.class));
-            jetty.setHandler(BodyLimits.around(new MalformedUriGuard(container)));
+            jetty.setHandler(BodyLimits.around(new SignInStartRate(new MalformedUriGuard(container),
+                    options.trafficLimits().signInStartsPerMinute(), System::nanoTime)));
             jetty.setErrorHandler(new JsonErrorHandler());
             jetty.setStopTimeout(5_000);
             await(databaseReady);

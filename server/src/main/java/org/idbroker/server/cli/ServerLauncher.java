@@ -19,7 +19,7 @@ final class ServerLauncher {
         BrokerServer server;
         try {
             server = BrokerServer.start(new BrokerServer.Options(http.httpPort, http.bind, publicUrl, devMode, http.lifetimes(),
-                    http.httpThreads),
+                    http.httpThreads, http.trafficLimits()),
                     open.database(), masterKey, types);
         } catch (RuntimeException e) {
             open.close();

@@ -40,7 +40,11 @@ public final class ProviderRegistry implements AutoCloseable {
 
     private volatile Snapshot snapshot = new Snapshot("", Map.of(), Instant.EPOCH);
 
-    public ProviderRegistry(ProviderStore store, ProviderTypes types, BrokerConfig config, Clock clock) {
+    private final int idpCallsPerProvider;
+
+    /** @param idpCallsPerProvider how many of each provider's calls to its IdP may be in flight at once ({@link IdpCallLimit}) */
+    public ProviderRegistry(ProviderStore store, ProviderTypes types, BrokerConfig config, Clock clock, int idpCallsPerProvider) {
+        this.idpCallsPerProvider = idpCallsPerProvider;
         this.store = requireNonNull(store, "store is null");
         this.types = requireNonNull(types, "types is null");
         this.config = requireNonNull(config, "config is null");
@@ -136,8 +140,9 @@ public final class ProviderRegistry implements AutoCloseable {
         Map<String, String> withSecrets = new HashMap<>(effective);
         withSecrets.putAll(record.secrets());
         try {
-            IdentityProvider provider = factory.get().create(
-                    new ProviderContext(record.id(), new ProviderSettings(withSecrets), config.redirectUri(record.id())));
+            IdentityProvider provider = IdpCallLimit.wrap(factory.get().create(
+                    new ProviderContext(record.id(), new ProviderSettings(withSecrets), config.redirectUri(record.id()))),
+                    displayName, idpCallsPerProvider);
             return new ConfiguredProvider(record.id(), record.type(), displayName, enabled, policy, effective, provider, null, record.version());
         } catch (InvalidSettingsException e) {
             String problem = "setting '" + e.setting() + "': " + e.getMessage();
