@@ -82,9 +82,9 @@ public final class BrokerServer implements AutoCloseable {
             if (httpThreads < MIN_HTTP_THREADS) {
                 throw new IllegalArgumentException("httpThreads must be at least " + MIN_HTTP_THREADS);
             }
-            if (trafficLimits.idpCallsPerProvider() >= httpThreads) {
+            if (trafficLimits.idpCallsPerProvider() >= RequestPriorities.maxRequests(httpThreads)) {
                 throw new IllegalArgumentException("the IdP calls allowed per provider (" + trafficLimits.idpCallsPerProvider()
-                        + ") must be fewer than the request threads (" + httpThreads + ")");
+                        + ") must be fewer than the requests handled at once (" + RequestPriorities.maxRequests(httpThreads) + ")");
             }
         }
 
@@ -163,8 +163,8 @@ public final class BrokerServer implements AutoCloseable {
             injector = Guice.createInjector(modules);
             JettyHttpContainer container = ContainerFactory.createContainer(JettyHttpContainer.class,
                     injector.getInstance(ResourceConfig.class));
-            jetty.setHandler(BodyLimits.around(new SignInStartRate(new MalformedUriGuard(container),
-                    options.trafficLimits().signInStartsPerMinute(), System::nanoTime)));
+            jetty.setHandler(new RequestPriorities(BodyLimits.around(new SignInStartRate(new MalformedUriGuard(container),
+                    options.trafficLimits().signInStartsPerMinute(), System::nanoTime)), options.httpThreads()));
             jetty.setErrorHandler(new JsonErrorHandler());
             jetty.setStopTimeout(5_000);
             await(databaseReady);

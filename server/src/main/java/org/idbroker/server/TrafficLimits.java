@@ -23,15 +23,15 @@ public record TrafficLimits(int idpCallsPerProvider, int signInStartsPerMinute) 
     }
 
     /**
-     * The defaults for a node with this many request threads: half of them (at least 2) per provider,
+     * The defaults for a node with this many request threads: half the requests handled at once (at least 1) per provider,
      * {@value #DEFAULT_SIGN_IN_STARTS_PER_MINUTE} sign-in starts per minute and address.
      */
     public static TrafficLimits defaults(int httpThreads) {
         return new TrafficLimits(defaultIdpCallsPerProvider(httpThreads), DEFAULT_SIGN_IN_STARTS_PER_MINUTE);
     }
 
-    /** Half the request threads, at least 2. */
+    /** Half the requests handled at once ({@link RequestPriorities}), at least 1. */
     public static int defaultIdpCallsPerProvider(int httpThreads) {
-        return Math.max(2, httpThreads / 2);
+        return Math.max(1, RequestPriorities.maxRequests(httpThreads) / 2);
     }
 }

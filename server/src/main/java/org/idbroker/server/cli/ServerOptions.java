@@ -33,8 +33,9 @@ final class ServerOptions {
 
     @Option(names = "--idp-calls-per-provider", paramLabel = "N", defaultValue = "${env:IDBROKER_IDP_CALLS_PER_PROVIDER:-0}",
             description = "Requests that may wait on one provider's IdP at once (sign-in starts, callbacks, back-channel"
-                    + " logouts); one more is refused at once, so a slow IdP cannot take every request thread. 0: half of"
-                    + " --http-threads, at least 2 (default: ${DEFAULT-VALUE}). Env: IDBROKER_IDP_CALLS_PER_PROVIDER.")
+                    + " logouts); one more waits half a second while the IdP answers, else is refused (503), so a slow IdP"
+                    + " cannot take every request thread. 0: half of --http-threads minus 4, at least 1"
+                    + " (default: ${DEFAULT-VALUE}). Env: IDBROKER_IDP_CALLS_PER_PROVIDER.")
     int idpCallsPerProvider;
 
     @Option(names = "--sign-in-starts-per-minute", paramLabel = "N",
@@ -69,9 +70,9 @@ final class ServerOptions {
     }
 
     void check() {
-        if (idpCallsPerProvider < 0 || idpCallsPerProvider >= httpThreads) {
-            throw new CliException("--idp-calls-per-provider must be between 1 and --http-threads minus one (" + (httpThreads - 1)
-                    + "), or 0 for half of --http-threads; got " + idpCallsPerProvider, 2);
+        if (idpCallsPerProvider < 0 || idpCallsPerProvider >= httpThreads - 4) {
+            throw new CliException("--idp-calls-per-provider must be between 1 and --http-threads minus five (" + (httpThreads - 5)
+                    + "), or 0 for half of that; got " + idpCallsPerProvider, 2);
         }
         if (signInStartsPerMinute < 0) {
             throw new CliException("--sign-in-starts-per-minute must be 0 (off) or more, got " + signInStartsPerMinute, 2);

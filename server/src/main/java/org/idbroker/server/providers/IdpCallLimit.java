@@ -19,6 +19,8 @@ import org.idbroker.spi.RejectionReason;
 import org.idbroker.spi.SignInRejectedException;
 import org.idbroker.spi.SignInRequest;
 import org.idbroker.spi.SignInStart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One provider instance's share of the node: at most {@code limit} requests at once may be inside its
@@ -38,6 +40,13 @@ public final class IdpCallLimit implements IdentityProvider {
     private final String displayName;
     private final int limit;
     private final Semaphore permits;
+    /** How many seconds a refused caller is told to wait ({@code Retry-After}). */
+    public static final int RETRY_AFTER_SECONDS = 2;
+    private static final Duration WARN_EVERY = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(IdpCallLimit.class);
+    /** The cause of every refusal for want of a place, so callers tell it from the IdP's own failures. */
+    private static final Busy BUSY = new Busy();
+    private volatile long lastWarned = System.nanoTime() - 2 * WARN_EVERY.toNanos();
     /** When a call last finished, answered or not ({@link System#nanoTime()}). */
     private volatile long lastFinished = System.nanoTime() - 2 * WAIT.toNanos();
 
@@ -59,6 +68,14 @@ public final class IdpCallLimit implements IdentityProvider {
     /** How many calls are in flight now. */
     int inFlight() {
         return limit - permits.availablePermits();
+    }
+
+    /**
+     * Whether a refusal is this limit's (too many waiting on the IdP already): the caller answers 503 with
+     * {@code Retry-After} and writes no event, since nothing reached the IdP.
+     */
+    public static boolean isBusy(SignInRejectedException e) {
+        return e.getCause() instanceof Busy;
     }
 
     @Override
@@ -109,6 +126,13 @@ public final class IdpCallLimit implements IdentityProvider {
         return provider.metadataDocuments();
     }
 
+    /** The marker cause: no stack trace, shared. */
+    private static final class Busy extends RuntimeException {
+        Busy() {
+            super("too many calls waiting on the IdP", null, false, false);
+        }
+    }
+
     private void release() {
         lastFinished = System.nanoTime();
         permits.release();
@@ -133,9 +157,15 @@ public final class IdpCallLimit implements IdentityProvider {
             }
         }
         if (!acquired) {
+            long now = System.nanoTime();
+            if (now - lastWarned > WARN_EVERY.toNanos()) {
+                lastWarned = now;
+                LOG.warn("{} requests are waiting on the identity provider of {}, the most allowed: more are refused at once"
+                        + " (503) until it answers", limit, displayName);
+            }
             throw new SignInRejectedException(RejectionReason.IDP_UNAVAILABLE, limit + " sign-ins through " + displayName
                     + " are already waiting for its identity provider, the most this broker lets wait at once: the provider"
-                    + " is slow or not answering. Try again in a few seconds.");
+                    + " is slow or not answering. Try again in a few seconds.", BUSY);
         }
     }
 }

@@ -37,6 +37,7 @@ import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.auth.Authenticator;
 import org.idbroker.server.auth.Cookies;
 import org.idbroker.server.providers.ConfiguredProvider;
+import org.idbroker.server.providers.IdpCallLimit;
 import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.spi.AuthenticatedIdentity;
 import org.idbroker.spi.CallbackRequest;
@@ -111,6 +112,9 @@ public final class SignInResource {
         try {
             start = provider.provider().startSignIn(new SignInRequest(state));
         } catch (SignInRejectedException e) {
+            if (IdpCallLimit.isBusy(e)) {
+                return busy(e, headers);
+            }
             return refuse(provider.id(), 502, e.reason().code(), e.getMessage(), headers, !test);
         }
         transactions.save(state, browserKey, provider.id(), start.remember(), test ? "/" : RedirectTargets.safe(redirectAfterLoginTo),
@@ -170,6 +174,9 @@ public final class SignInResource {
         try {
             identity = provider.get().finishSignIn(callback, transaction.remembered());
         } catch (SignInRejectedException e) {
+            if (IdpCallLimit.isBusy(e)) {
+                return busy(e, headers);
+            }
             int status = switch (e.reason()) {
                 case IDP_UNAVAILABLE -> 502;
                 case IDP_ERROR -> 403;
@@ -194,6 +201,12 @@ public final class SignInResource {
         return Response.seeOther(URI.create(config.publicUrl() + transaction.redirectAfter()))
                 .cookie(Cookies.session(token[0], config.secureCookies(), sessions.lifetimes().absolute()))
                 .header("Cache-Control", "no-store").build();
+    }
+
+    /** Too many requests wait on this provider's IdP already: nothing reached it, so no event; try again soon. */
+    private static Response busy(SignInRejectedException e, HttpHeaders headers) {
+        return Response.fromResponse(HtmlPages.signInRefused(503, e.reason().code(), e.getMessage(), headers))
+                .header("Retry-After", IdpCallLimit.RETRY_AFTER_SECONDS).build();
     }
 
     private Response refuse(String rawProviderId, int status, String code, String message, HttpHeaders headers) {
