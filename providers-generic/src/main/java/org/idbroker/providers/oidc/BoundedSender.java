@@ -77,8 +77,7 @@ final class BoundedSender implements HTTPRequestSender {
         String body = request.getBody();
         builder.method(request.getMethod().name(), body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(builder.build(),
-                info -> new CappedBody(maxBytes, info.headers().firstValueAsLong("Content-Length").orElse(-1)));
+        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(builder.build(), capped(maxBytes));
         HttpResponse<byte[]> response;
         try {
             response = exchange.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -103,6 +102,11 @@ final class BoundedSender implements HTTPRequestSender {
             answer.setBody(new String(response.body(), StandardCharsets.UTF_8));
         }
         return answer;
+    }
+
+    /** A body handler that gives up with an {@link IOException} once the body passes {@code maxBytes}, or declares more. */
+    static HttpResponse.BodyHandler<byte[]> capped(int maxBytes) {
+        return info -> new CappedBody(maxBytes, info.headers().firstValueAsLong("Content-Length").orElse(-1));
     }
 
     /** Collects the body, and gives up with an error once it passes the cap. */

@@ -70,19 +70,19 @@ final class ServerOptions {
     }
 
     void check() {
-        if (idpCallsPerProvider < 0 || idpCallsPerProvider >= httpThreads - 4) {
-            throw new CliException("--idp-calls-per-provider must be between 1 and --http-threads minus five (" + (httpThreads - 5)
-                    + "), or 0 for half of that; got " + idpCallsPerProvider, 2);
-        }
-        if (signInStartsPerMinute < 0) {
-            throw new CliException("--sign-in-starts-per-minute must be 0 (off) or more, got " + signInStartsPerMinute, 2);
-        }
         if (httpPort < 0 || httpPort > 65535) {
             throw new CliException("--http-port must be between 0 and 65535, got " + httpPort, 2);
         }
         if (httpThreads < BrokerServer.MIN_HTTP_THREADS || httpThreads > 10_000) {
             throw new CliException("--http-threads must be between " + BrokerServer.MIN_HTTP_THREADS + " and 10000, got "
                     + httpThreads, 2);
+        }
+        if (idpCallsPerProvider < 0 || idpCallsPerProvider >= httpThreads - 4) {
+            throw new CliException("--idp-calls-per-provider must be between 1 and --http-threads minus five (" + (httpThreads - 5)
+                    + "), or 0 for half of that; got " + idpCallsPerProvider, 2);
+        }
+        if (signInStartsPerMinute < 0) {
+            throw new CliException("--sign-in-starts-per-minute must be 0 (off) or more, got " + signInStartsPerMinute, 2);
         }
     }
 }

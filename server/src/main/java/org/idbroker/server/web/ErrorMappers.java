@@ -53,6 +53,11 @@ public final class ErrorMappers {
     public static final class Json implements ExceptionMapper<JsonProcessingException> {
         @Override
         public Response toResponse(JsonProcessingException e) {
+            // Jackson wraps what the body's stream threw, such as Jetty's 413 past the body limit
+            Response clientError = clientError(e);
+            if (clientError != null) {
+                return clientError;
+            }
             String detail = e.getOriginalMessage() == null ? "" : ": " + e.getOriginalMessage().lines().findFirst().orElse("");
             if (detail.length() > 200) {
                 detail = detail.substring(0, 200);
