@@ -85,6 +85,19 @@ class BrowserSignInTest {
     }
 
     @Test
+    void aSignInStartedAtAnotherHostNameThanThePublicUrlEndsSignedInAtThePublicUrl() {
+        // start-dev's public URL is http://localhost:PORT; this person typed 127.0.0.1
+        String otherHost = "http://127.0.0.1:" + broker.baseUri().getPort();
+        chrome.open(otherHost + "/app/sign-in");
+        chrome.click(By.linkText("Sign in with Test IdP"));
+        chrome.signInAtIdp("sub-carol", "{\"preferred_username\": \"carol\", \"name\": \"Carol\"}");
+
+        chrome.waitForPage();
+        assertThat(chrome.currentUrl()).isEqualTo(broker.baseUri() + "/app/");
+        assertThat(chrome.find(By.id("display-name")).getText()).isEqualTo("Carol");
+    }
+
+    @Test
     void signingOutEndsTheSessionAndReturnsToTheSignInPage() {
         chrome.open(broker.uri("/app/sign-in").toString());
         chrome.waitForPage();

@@ -3,12 +3,14 @@ package org.idbroker.testkit;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
+import org.idbroker.core.db.EmbeddedPostgresBinaries;
 
 /**
  * The PostgreSQL server the tests use: the one named by {@code IDBROKER_TEST_DB_URL} (CI sets it),
@@ -63,7 +65,10 @@ public final class TestingPostgres {
 
     private static String startEmbedded() {
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+            // the broker's own unpack (streamed, safe against an interrupted one), into the user's cache folder
+            Path binaries = EmbeddedPostgresBinaries.userCache()
+                    .orElse(Path.of(System.getProperty("java.io.tmpdir"), "idbroker-test-postgres-" + System.getProperty("user.name")));
+            EmbeddedPostgres postgres = new EmbeddedPostgresBinaries(binaries).builder().start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     postgres.close();

@@ -34,8 +34,11 @@ public final class DevDatabase implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the embedded server on {@code dataDir}, or joins the one already running there. */
-    public static DevDatabase open(Path dataDir) {
+    /**
+     * Starts the embedded server on {@code dataDir}, or joins the one already running there, with its programs
+     * unpacked under {@code binariesDir} (null: the user's cache folder, else {@code dataDir/postgres-binaries}).
+     */
+    public static DevDatabase open(Path dataDir, Path binariesDir) {
         requireNonNull(dataDir, "dataDir is null");
         Path pgData = dataDir.resolve("postgres");
         try {
@@ -44,6 +47,8 @@ public final class DevDatabase implements AutoCloseable {
             throw new DatabaseUnavailableException("cannot create the data folder " + dataDir.toAbsolutePath()
                     + ": " + e.getMessage(), e);
         }
+        EmbeddedPostgresBinaries binaries = new EmbeddedPostgresBinaries(binariesDir != null ? binariesDir
+                : EmbeddedPostgresBinaries.userCache().orElse(dataDir.resolve("postgres-binaries")));
         RuntimeException last = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Optional<Integer> running = runningPort(pgData);
@@ -52,13 +57,16 @@ public final class DevDatabase implements AutoCloseable {
                 return new DevDatabase(null, running.get());
             }
             try {
-                EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                checkVersion(pgData, binaries);
+                EmbeddedPostgres postgres = binaries.builder()
                         .setDataDirectory(pgData.toFile())
                         .setCleanDataDirectory(false)
                         .setServerConfig("listen_addresses", "127.0.0.1")
                         .setServerConfig("max_connections", "100")
                         .start();
                 return new DevDatabase(postgres, postgres.getPort());
+            } catch (DatabaseUnavailableException e) {
+                throw e;
             } catch (IOException | RuntimeException e) {
                 // another process may have started it a moment ago: look again
                 last = e instanceof RuntimeException r ? r : new RuntimeException(e);
@@ -90,6 +98,26 @@ public final class DevDatabase implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("Could not stop the embedded PostgreSQL cleanly: {}", e.getMessage());
             }
+        }
+    }
+
+    /** A data folder made by another major version of PostgreSQL cannot be opened by this one: say so, and what to do. */
+    private static void checkVersion(Path pgData, EmbeddedPostgresBinaries binaries) {
+        Path versionFile = pgData.resolve("PG_VERSION");
+        if (!Files.isRegularFile(versionFile)) {
+            return;
+        }
+        String found;
+        try {
+            found = Files.readString(versionFile).strip();
+        } catch (IOException e) {
+            return; // initdb or PostgreSQL will say what is wrong with the folder
+        }
+        String ours = binaries.majorVersion();
+        if (!found.equals(ours)) {
+            throw new DatabaseUnavailableException("the data folder " + pgData.toAbsolutePath() + " holds a PostgreSQL " + found
+                    + " database, and this broker runs PostgreSQL " + ours + ": move the folder away (or delete it) to start afresh, "
+                    + "or copy the data over with pg_dump from PostgreSQL " + found + " and psql", null);
         }
     }
 

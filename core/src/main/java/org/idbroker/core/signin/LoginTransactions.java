@@ -50,6 +50,18 @@ public final class LoginTransactions {
     /** Stores a transaction, started by {@code startedBy} (a test sign-in's administrator) or {@code null}. */
     public void save(String state, String browserKey, String providerId, Map<String, String> remembered,
             String redirectAfter, String mode, UUID startedBy) {
+        save(state, browserKey, providerId, remembered, redirectAfter, mode, startedBy, null);
+    }
+
+    /**
+     * Stores a transaction started from {@code startedHost}, the host and port the browser used (at most 300
+     * characters; {@code null} when unknown).
+     */
+    public void save(String state, String browserKey, String providerId, Map<String, String> remembered,
+            String redirectAfter, String mode, UUID startedBy, String startedHost) {
+        if (startedHost != null && startedHost.length() > 300) {
+            throw new IllegalArgumentException("startedHost is longer than 300 characters");
+        }
         byte[] stateHash = Tokens.hash(state);
         byte[] sealed;
         try {
@@ -60,9 +72,9 @@ public final class LoginTransactions {
         Instant expires = clock.instant().plus(LIFETIME);
         jdbi.useHandle(h -> h.createUpdate("""
                 insert into login_transactions (state_hash, browser_hash, provider_id, remembered, redirect_after, mode, expires_at,
-                    started_by)
-                values (:state, :browser, :provider, :remembered, :redirect, :mode, :expires, :startedBy)""")
-                .bind("startedBy", startedBy)
+                    started_by, started_host)
+                values (:state, :browser, :provider, :remembered, :redirect, :mode, :expires, :startedBy, :startedHost)""")
+                .bind("startedBy", startedBy).bind("startedHost", startedHost)
                 .bind("state", stateHash).bind("browser", Tokens.hash(browserKey)).bind("provider", providerId)
                 .bind("remembered", sealed).bind("redirect", redirectAfter).bind("mode", mode)
                 .bind("expires", OffsetDateTime.ofInstant(expires, ZoneOffset.UTC)).execute());
@@ -73,6 +85,16 @@ public final class LoginTransactions {
      * A transaction started by another browser is left in place and refused.
      */
     public LoginTransaction consume(String state, String browserKey, String providerId) throws LoginStateException {
+        return consume(state, browserKey, providerId, null);
+    }
+
+    /**
+     * Like {@link #consume(String, String, String)}, for a callback that reached the broker at {@code callbackHost}: a
+     * transaction of another browser that was started at another host is refused as {@link SignInRefusal#STATE_OTHER_HOST}
+     * (the browser kept its cookie for the other address), naming that host.
+     */
+    public LoginTransaction consume(String state, String browserKey, String providerId, String callbackHost)
+            throws LoginStateException {
         if (state == null || state.isBlank()) {
             throw new LoginStateException(SignInRefusal.STATE_MISSING);
         }
@@ -90,9 +112,17 @@ public final class LoginTransactions {
                         rs.getObject("expires_at", OffsetDateTime.class).toInstant(), rs.getObject("started_by", UUID.class)))
                 .findOne());
         if (taken.isEmpty()) {
-            boolean otherBrowser = jdbi.withHandle(h -> h.createQuery("select 1 from login_transactions where state_hash = :state")
-                    .bind("state", stateHash).mapTo(Integer.class).findOne().isPresent());
-            throw new LoginStateException(otherBrowser ? SignInRefusal.STATE_OTHER_BROWSER : SignInRefusal.STATE_UNKNOWN);
+            Optional<Optional<String>> other = jdbi.withHandle(h -> h.createQuery(
+                            "select started_host from login_transactions where state_hash = :state")
+                    .bind("state", stateHash).map((rs, ctx) -> Optional.ofNullable(rs.getString("started_host"))).findOne());
+            if (other.isEmpty()) {
+                throw new LoginStateException(SignInRefusal.STATE_UNKNOWN);
+            }
+            Optional<String> startedHost = other.get();
+            if (startedHost.isPresent() && callbackHost != null && !startedHost.get().equalsIgnoreCase(callbackHost)) {
+                throw new LoginStateException(SignInRefusal.STATE_OTHER_HOST, startedHost.get());
+            }
+            throw new LoginStateException(SignInRefusal.STATE_OTHER_BROWSER);
         }
         Row row = taken.get();
         if (!row.providerId.equals(providerId)) {

@@ -8,6 +8,8 @@ public enum SignInRefusal {
     STATE_UNKNOWN("This sign-in is unknown or was already used. Start the sign-in again from the sign-in page."),
     STATE_EXPIRED("This sign-in took longer than 10 minutes and expired. Start the sign-in again from the sign-in page."),
     STATE_OTHER_BROWSER("This sign-in was started in another browser. Start the sign-in again in this browser."),
+    STATE_OTHER_HOST("This sign-in was started at another address of the broker than the one the identity provider sent "
+            + "you back to, and a browser keeps a sign-in per address. Start the sign-in again at the broker's public address."),
     PROVIDER_UNKNOWN("There is no enabled sign-in provider with this id. Ask an administrator to check the provider settings."),
     NO_MATCHING_ACCOUNT("No user account matches this identity and automatic user creation is off for this provider. "
             + "Ask an administrator to create your account with your email address, or to turn on Allow Auto User Creation."),

@@ -37,6 +37,11 @@ final class DatabaseOptions {
                     + "Env: IDBROKER_DATA_DIR.")
     Path dataDir;
 
+    @Option(names = "--pg-binaries-dir", paramLabel = "DIR", defaultValue = "${env:IDBROKER_PG_BINARIES_DIR}",
+            description = "Folder the embedded PostgreSQL's programs are unpacked into, once (default: "
+                    + "~/.cache/idbroker/postgres, or $XDG_CACHE_HOME/idbroker/postgres when set). Env: IDBROKER_PG_BINARIES_DIR.")
+    Path pgBinariesDir;
+
     @Option(names = "--master-key-file", paramLabel = "FILE", defaultValue = "${env:IDBROKER_MASTER_KEY_FILE}",
             description = "File holding the master key that encrypts secrets at rest (default: DATA_DIR/master.key, made at "
                     + "first start). IDBROKER_MASTER_KEY (base64, 32 bytes) takes precedence. Env: IDBROKER_MASTER_KEY_FILE.")
@@ -63,7 +68,7 @@ final class DatabaseOptions {
         DevDatabase dev = null;
         DatabaseSettings settings;
         if (embedded()) {
-            dev = DevDatabase.open(dataDir);
+            dev = DevDatabase.open(dataDir, pgBinariesDir);
             settings = dev.settings(poolSize);
         } else {
             try {

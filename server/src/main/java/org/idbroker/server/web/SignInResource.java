@@ -80,7 +80,14 @@ public final class SignInResource {
     @Path("/authenticate/{providerId}")
     public Response authenticate(@PathParam("providerId") String providerId,
             @QueryParam("redirectAfterLoginTo") String redirectAfterLoginTo, @QueryParam("mode") String mode,
-            @Context HttpHeaders headers) {
+            @QueryParam(PublicAddress.CHECKED) String hostChecked, @Context HttpHeaders headers) {
+        // every sign-in starts on the public URL's host, where the IdP sends the browser back (and its cookie is)
+        Optional<String> host = PublicAddress.requestHost(headers);
+        if (hostChecked == null && host.isPresent() && !PublicAddress.isPublic(host.get(), config.publicUrl())
+                && ProviderStore.ID.matcher(providerId).matches()) {
+            return Response.status(302).location(PublicAddress.signInStart(config.publicUrl(), providerId, redirectAfterLoginTo, mode))
+                    .header("Cache-Control", "no-store").build();
+        }
         boolean test = TestSignIn.MODE.equals(mode);
         if (mode != null && !test && !MODE_SIGN_IN.equals(mode)) {
             return refuse(providerId, 400, "invalid_mode", "The mode must be 'sign-in' or 'test'.", headers, false);
@@ -118,7 +125,7 @@ public final class SignInResource {
             return refuse(provider.id(), 502, e.reason().code(), e.getMessage(), headers, !test);
         }
         transactions.save(state, browserKey, provider.id(), start.remember(), test ? "/" : RedirectTargets.safe(redirectAfterLoginTo),
-                test ? TestSignIn.MODE : MODE_SIGN_IN, startedBy);
+                test ? TestSignIn.MODE : MODE_SIGN_IN, startedBy, host.orElse(null));
         return Response.status(302).location(start.authorizationUri())
                 .cookie(Cookies.login(browserKey, config.secureCookies()))
                 .header("Cache-Control", "no-store").build();
@@ -153,9 +160,12 @@ public final class SignInResource {
         try {
             List<String> states = copy.getOrDefault("state", List.of());
             String state = states.size() == 1 ? states.get(0) : null;
-            transaction = transactions.consume(state, existingLoginCookie(headers).orElse(null), providerId);
+            transaction = transactions.consume(state, existingLoginCookie(headers).orElse(null), providerId,
+                    PublicAddress.requestHost(headers).orElse(null));
         } catch (LoginStateException e) {
-            return refuse(providerId, 400, e.refusal().code(), e.refusal().message(), headers);
+            String message = e.refusal() == SignInRefusal.STATE_OTHER_HOST && e.startedHost().isPresent()
+                    ? PublicAddress.otherHostMessage(e.startedHost().get(), config.publicUrl()) : e.refusal().message();
+            return refuse(providerId, 400, e.refusal().code(), message, headers);
         }
         if (TestSignIn.MODE.equals(transaction.mode())) {
             Optional<ConfiguredProvider> tested = providers.find(providerId);
