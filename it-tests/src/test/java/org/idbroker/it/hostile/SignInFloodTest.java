@@ -115,7 +115,8 @@ class SignInFloodTest {
             socket.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), scene.broker().baseUri().getPort()), 5_000);
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET /api/users/authenticate/" + HostileScene.PROVIDER + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            socket.getOutputStream().write(("GET /api/users/authenticate/" + HostileScene.PROVIDER + " HTTP/1.1\r\nHost: "
+                    + scene.broker().baseUri().getAuthority() + "\r\n"
                     + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
         } catch (IOException e) {
