@@ -1,8 +1,13 @@
 package org.idbroker.server;
 
+import java.io.IOException;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ConditionalHandler;
 import org.eclipse.jetty.server.handler.SizeLimitHandler;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * The most any request body may hold, per endpoint and for every content type, enforced by Jetty
@@ -37,10 +42,21 @@ final class BodyLimits {
     }
 
     /**
+     * A declared body over the limit but up to this size is read and dropped before the 413, so a client that
+     * writes its whole body before reading (as the JDK's client does) reads the answer instead of a reset
+     * connection; a larger one is answered at once and the connection closed.
+     */
+    static final long MAX_DRAINED_BYTES = 1024 * 1024;
+
+    /**
      * {@code handler} behind both limits: a request to a {@linkplain #FORM_PATHS form endpoint} passes
      * the form limit and then the API limit; any other skips the form limit.
      */
     static Handler around(Handler handler) {
+        return new Drain(limits(handler));
+    }
+
+    private static Handler limits(Handler handler) {
         SizeLimitHandler api = new SizeLimitHandler(API_BYTES, -1);
         api.setHandler(handler);
         SizeLimitHandler form = new SizeLimitHandler(FORM_BYTES, -1);
@@ -50,5 +66,27 @@ final class BodyLimits {
         skipFormLimit.excludePath(FORM_PATHS);
         skipFormLimit.setHandler(form);
         return skipFormLimit;
+    }
+
+    /** Drops a declared body a little over its limit before answering 413 (see {@link #MAX_DRAINED_BYTES}). */
+    private static final class Drain extends Handler.Wrapper {
+        Drain(Handler handler) {
+            super(handler);
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            long declared = request.getLength();
+            if (declared > limitFor(Request.getPathInContext(request)) && declared <= MAX_DRAINED_BYTES) {
+                try {
+                    Content.Source.consumeAll(request);
+                } catch (IOException e) {
+                    // the client went away: the answer below fails quietly
+                }
+                Response.writeError(request, response, callback, 413);
+                return true;
+            }
+            return super.handle(request, response, callback);
+        }
     }
 }

@@ -90,6 +90,10 @@ final class BoundedSender implements HTTPRequestSender {
             throw new IOException("interrupted while waiting for the answer");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof java.net.http.HttpTimeoutException && !(cause instanceof java.net.http.HttpConnectTimeoutException)) {
+                // the client's own timer for the same deadline: one message for both
+                throw new IOException("no complete answer within " + deadline.toSeconds() + " s");
+            }
             throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
         }
         HTTPResponse answer = new HTTPResponse(response.statusCode());
