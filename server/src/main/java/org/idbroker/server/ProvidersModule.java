@@ -16,9 +16,12 @@ import org.idbroker.server.providers.ProviderTypes;
 public final class ProvidersModule extends AbstractModule {
 
     private final ProviderTypes types;
+    private final int idpCallsPerProvider;
 
-    public ProvidersModule(ProviderTypes types) {
+    /** @param idpCallsPerProvider how many of each provider's calls to its IdP may be in flight at once */
+    public ProvidersModule(ProviderTypes types, int idpCallsPerProvider) {
         this.types = requireNonNull(types, "types is null");
+        this.idpCallsPerProvider = idpCallsPerProvider;
     }
 
     @Override
@@ -30,6 +33,6 @@ public final class ProvidersModule extends AbstractModule {
     @Provides
     @Singleton
     ProviderRegistry registry(ProviderStore store, BrokerConfig config, Clock clock, BrokerMetrics metrics) {
-        return new ProviderRegistry(store, types, config, clock, metrics::idpCalls);
+        return new ProviderRegistry(store, types, config, clock, metrics::idpCalls, idpCallsPerProvider);
     }
 }

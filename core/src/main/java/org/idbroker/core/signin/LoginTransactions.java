@@ -26,6 +26,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class LoginTransactions {
 
     public static final Duration LIFETIME = Duration.ofMinutes(10);
+    /** Expired rows deleted per statement. */
+    private static final int PURGE_BATCH = 5_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() { };
     /**
@@ -138,7 +140,16 @@ public final class LoginTransactions {
 
     /** Deletes expired transactions; returns how many. */
     public int purgeExpired() {
-        return jdbi.withHandle(h -> h.createUpdate("delete from login_transactions where expires_at < now()").execute());
+        int total = 0;
+        int deleted;
+        do {
+            deleted = jdbi.withHandle(h -> h.createUpdate("""
+                    delete from login_transactions where state_hash in (
+                        select state_hash from login_transactions where expires_at < now() limit :batch)""")
+                    .bind("batch", PURGE_BATCH).execute());
+            total += deleted;
+        } while (deleted == PURGE_BATCH);
+        return total;
     }
 
     private static String context(byte[] stateHash) {

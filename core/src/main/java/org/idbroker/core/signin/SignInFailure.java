@@ -10,6 +10,8 @@ public enum SignInFailure {
     UNKNOWN_PROVIDER,
     /** The provider instance exists but its settings are not usable. */
     PROVIDER_UNUSABLE,
+    /** Too many requests wait on this provider's IdP already; nothing reached it: try again soon ({@link ProviderBusy}). */
+    PROVIDER_BUSY,
     /** The IdP could not be reached or did not answer usably. */
     IDP_UNAVAILABLE,
     /** The IdP said no (an error in its callback). */

@@ -102,6 +102,9 @@ public final class SignIns {
         try {
             start = provider.provider().startSignIn(new SignInRequest(state));
         } catch (SignInRejectedException e) {
+            if (ProviderBusy.is(e)) {
+                return refuse(SignInFailure.PROVIDER_BUSY, mode, provider.id(), e.reason().code(), e.getMessage(), false);
+            }
             return refuse(SignInFailure.IDP_UNAVAILABLE, mode, provider.id(), e.reason().code(), e.getMessage(), !preview);
         }
         transactions.save(state, binding, provider.id(), start.remember(), preview ? "/" : redirectAfter, mode, startedBy,
@@ -129,7 +132,8 @@ public final class SignIns {
                         "The sign-in response is malformed (a parameter is too long). Start the sign-in again from the"
                                 + " sign-in page.", true);
             }
-            copy.put(entry.getKey(), List.copyOf(entry.getValue()));
+            // a form field without '=' has a null value: an empty one, as for any absent value
+            copy.put(entry.getKey(), entry.getValue().stream().map(v -> v == null ? "" : v).toList());
         }
         LoginTransaction transaction;
         try {
@@ -157,6 +161,9 @@ public final class SignIns {
         try {
             identity = provider.get().finishSignIn(callback, transaction.remembered());
         } catch (SignInRejectedException e) {
+            if (ProviderBusy.is(e)) {
+                return refuse(SignInFailure.PROVIDER_BUSY, SignInMode.SIGN_IN, providerId, e.reason().code(), e.getMessage(), false);
+            }
             SignInFailure failure = switch (e.reason()) {
                 case IDP_UNAVAILABLE -> SignInFailure.IDP_UNAVAILABLE;
                 case IDP_ERROR -> SignInFailure.IDP_REFUSED;

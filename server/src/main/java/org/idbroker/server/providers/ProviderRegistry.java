@@ -45,13 +45,15 @@ public final class ProviderRegistry implements ProviderDirectory, AutoCloseable 
 
     private volatile Snapshot snapshot = new Snapshot("", Map.of(), Instant.EPOCH);
 
-    public ProviderRegistry(ProviderStore store, ProviderTypes types, BrokerConfig config, Clock clock) {
-        this(store, types, config, clock, id -> IdpCalls.NONE);
-    }
+    private final int idpCallsPerProvider;
 
-    /** @param idpCalls what each instance tells of its calls to the IdP (the metrics) */
+    /**
+     * @param idpCalls what each instance tells of its calls to the IdP (the metrics)
+     * @param idpCallsPerProvider how many of each provider's calls to its IdP may be in flight at once ({@link IdpCallLimit})
+     */
     public ProviderRegistry(ProviderStore store, ProviderTypes types, BrokerConfig config, Clock clock,
-            Function<String, IdpCalls> idpCalls) {
+            Function<String, IdpCalls> idpCalls, int idpCallsPerProvider) {
+        this.idpCallsPerProvider = idpCallsPerProvider;
         this.store = requireNonNull(store, "store is null");
         this.types = requireNonNull(types, "types is null");
         this.instances = new ProviderInstances(types);
@@ -132,8 +134,11 @@ public final class ProviderRegistry implements ProviderDirectory, AutoCloseable 
             LOG.warn(problem.kind() == ProviderInstances.Problem.Kind.TYPE_MISSING ? "Provider {}: {}" : "Provider {} cannot be used: {}",
                     record.id(), problem.describe());
         }
-        return new ConfiguredProvider(record.id(), record.type(), BrokerSettings.displayName(record.id(), effective), enabled,
-                BrokerSettings.policy(record.id(), effective), effective, built.provider(),
+        String displayName = BrokerSettings.displayName(record.id(), effective);
+        IdentityProvider provider = built.provider() == null ? null
+                : IdpCallLimit.wrap(built.provider(), displayName, idpCallsPerProvider);
+        return new ConfiguredProvider(record.id(), record.type(), displayName, enabled,
+                BrokerSettings.policy(record.id(), effective), effective, provider,
                 problem == null ? null : problem.describe(), record.version());
     }
 

@@ -13,12 +13,15 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.Optional;
 import org.idbroker.core.providers.ProviderStore;
+import org.idbroker.core.signin.ProviderBusy;
+import org.idbroker.core.signin.SignInFailure;
 import org.idbroker.core.signin.SignInMode;
 import org.idbroker.core.signin.SignInOutcome;
 import org.idbroker.core.signin.SignInOutcome.Previewed;
@@ -91,7 +94,8 @@ public final class SignInResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response callbackFormPost(@PathParam("providerId") String providerId, MultivaluedMap<String, String> form,
             @Context HttpHeaders headers) {
-        return finish(providerId, form, headers);
+        // no Content-Type gives no form at all, and a field without '=' a null value: both are just absent values
+        return finish(providerId, form == null ? new MultivaluedHashMap<>() : form, headers);
     }
 
     private Response finish(String providerId, MultivaluedMap<String, String> parameters, HttpHeaders headers) {
@@ -121,7 +125,9 @@ public final class SignInResource {
             } else {
                 LOG.warn("{} through {} refused: {}: {}", what, refused.providerId(), refused.code(), refused.message());
             }
-            return HtmlPages.signInRefused(status(refused), refused.code(), refused.message(), headers);
+            Response page = HtmlPages.signInRefused(status(refused), refused.code(), refused.message(), headers);
+            return refused.failure() != SignInFailure.PROVIDER_BUSY ? page
+                    : Response.fromResponse(page).header("Retry-After", ProviderBusy.RETRY_AFTER_SECONDS).build();
         }
         throw new IllegalStateException("unexpected sign-in outcome " + outcome);
     }
@@ -131,7 +137,7 @@ public final class SignInResource {
             case INVALID_REQUEST -> 400;
             case NOT_ALLOWED, IDP_REFUSED, ACCOUNT_REFUSED -> 403;
             case UNKNOWN_PROVIDER -> 404;
-            case PROVIDER_UNUSABLE -> 503;
+            case PROVIDER_UNUSABLE, PROVIDER_BUSY -> 503;
             case IDP_UNAVAILABLE -> 502;
             case IDENTITY_NOT_PROVEN -> 401;
         };
