@@ -73,7 +73,7 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        Path distribution = Path.of(args.length > 0 ? args[0] : "server/target/idbroker");
+        Path distribution = Path.of(args.length > 0 ? args[0] : "distribution/target/idbroker");
         if (!"fake".equals(System.getProperty("bench.idp", "oidc"))) {
             RealisticBench.main(distribution, Path.of(System.getProperty("bench.idpDir", "bench/idp")));
             return;

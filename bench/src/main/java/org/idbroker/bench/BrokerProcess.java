@@ -25,7 +25,9 @@ final class BrokerProcess implements AutoCloseable {
     static BrokerProcess start(Path distribution, Database database, String masterKey, Path log) throws Exception {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(distribution.resolve("bin/idbroker").toString(), "start",
-                "--http-port", Integer.toString(port), "--bind", "127.0.0.1", "--public-url", "http://127.0.0.1:" + port));
+                "--http-port", Integer.toString(port), "--bind", "127.0.0.1", "--public-url", "http://127.0.0.1:" + port,
+                // every simulated browser comes from 127.0.0.1: no per-address limit on sign-in starts
+                "--sign-in-starts-per-minute", "0"));
         command.addAll(database.cliArguments());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("IDBROKER_MASTER_KEY", masterKey);

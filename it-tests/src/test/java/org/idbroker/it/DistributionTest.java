@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The built distribution, run the way an operator runs it: {@code bin/idbroker start-dev}, then {@code admin} beside it. */
 class DistributionTest {
 
-    private static final Path LAUNCHER = Path.of("..", "server", "target", "idbroker", "bin", "idbroker").toAbsolutePath().normalize();
+    private static final Path LAUNCHER = Path.of("..", "distribution", "target", "idbroker", "bin", "idbroker").toAbsolutePath().normalize();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
@@ -29,7 +29,7 @@ class DistributionTest {
 
     @Test
     void startDevKeepsItsDataAndAdminJoinsTheRunningDatabase() throws Exception {
-        assumeTrue(Files.isExecutable(LAUNCHER), "the distribution is built by 'mvn package' in the server module: " + LAUNCHER);
+        assumeTrue(Files.isExecutable(LAUNCHER), "the distribution is built by 'mvn package' in the distribution module: " + LAUNCHER);
         int port = freePort();
         Path data = work.resolve("data");
 
@@ -141,7 +141,7 @@ class DistributionTest {
 
     @Test
     void anUnknownCommandIsOneLineAndANonZeroExit() throws Exception {
-        assumeTrue(Files.isExecutable(LAUNCHER), "the distribution is built by 'mvn package' in the server module: " + LAUNCHER);
+        assumeTrue(Files.isExecutable(LAUNCHER), "the distribution is built by 'mvn package' in the distribution module: " + LAUNCHER);
         Process process = launch(work.resolve("bad.log"), "start-dev", "--http-port", "not-a-number");
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(2);

@@ -85,22 +85,41 @@ public final class BrokerServer implements AutoCloseable {
      * @param sessionLifetimes session lifetimes
      * @param httpThreads how many requests are served at once; more wait in a queue
      * @param operations management port, trusted proxies, access log, draining
+     * @param trafficLimits how much of the node one provider or one client address may take
      */
     public record Options(int httpPort, String bindHost, URI publicUrl, boolean devMode, SessionLifetimes sessionLifetimes,
-            int httpThreads, Operations operations) {
+            int httpThreads, Operations operations, TrafficLimits trafficLimits) {
         public Options {
             requireNonNull(bindHost, "bindHost is null");
             requireNonNull(sessionLifetimes, "sessionLifetimes is null");
             requireNonNull(operations, "operations is null");
+            requireNonNull(trafficLimits, "trafficLimits is null");
             if (httpThreads < MIN_HTTP_THREADS) {
                 throw new IllegalArgumentException("httpThreads must be at least " + MIN_HTTP_THREADS);
             }
+            if (trafficLimits.idpCallsPerProvider() >= RequestPriorities.maxRequests(httpThreads)) {
+                throw new IllegalArgumentException("the IdP calls allowed per provider (" + trafficLimits.idpCallsPerProvider()
+                        + ") must be fewer than the requests handled at once (" + RequestPriorities.maxRequests(httpThreads) + ")");
+            }
+        }
+
+        /** With the default operations and traffic limits for this many request threads. */
+        public Options(int httpPort, String bindHost, URI publicUrl, boolean devMode, SessionLifetimes sessionLifetimes,
+                int httpThreads) {
+            this(httpPort, bindHost, publicUrl, devMode, sessionLifetimes, httpThreads, Operations.DEFAULT);
+        }
+
+        /** With the default traffic limits for this many request threads. */
+        public Options(int httpPort, String bindHost, URI publicUrl, boolean devMode, SessionLifetimes sessionLifetimes,
+                int httpThreads, Operations operations) {
+            this(httpPort, bindHost, publicUrl, devMode, sessionLifetimes, httpThreads, operations,
+                    TrafficLimits.defaults(httpThreads));
         }
 
         /** With the default operations: no management port, no trusted proxy, no access log. */
         public Options(int httpPort, String bindHost, URI publicUrl, boolean devMode, SessionLifetimes sessionLifetimes,
-                int httpThreads) {
-            this(httpPort, bindHost, publicUrl, devMode, sessionLifetimes, httpThreads, Operations.DEFAULT);
+                int httpThreads, TrafficLimits trafficLimits) {
+            this(httpPort, bindHost, publicUrl, devMode, sessionLifetimes, httpThreads, Operations.DEFAULT, trafficLimits);
         }
 
         /** With the default number of request threads. */
@@ -109,7 +128,7 @@ public final class BrokerServer implements AutoCloseable {
         }
 
         public Options withOperations(Operations newOperations) {
-            return new Options(httpPort, bindHost, publicUrl, devMode, sessionLifetimes, httpThreads, newOperations);
+            return new Options(httpPort, bindHost, publicUrl, devMode, sessionLifetimes, httpThreads, newOperations, trafficLimits);
         }
     }
 
@@ -178,7 +197,7 @@ public final class BrokerServer implements AutoCloseable {
         try {
             List<Module> modules = new ArrayList<>(List.of(
                     new CoreModule(database, cipher, config),
-                    new ProvidersModule(types),
+                    new ProvidersModule(types, options.trafficLimits().idpCallsPerProvider()),
                     new SessionsModule(),
                     new OidcModule(),
                     new WebModule(),
@@ -188,7 +207,9 @@ public final class BrokerServer implements AutoCloseable {
             JettyHttpContainer container = ContainerFactory.createContainer(JettyHttpContainer.class,
                     injector.getInstance(ResourceConfig.class));
             ProviderRegistry registry = injector.getInstance(ProviderRegistry.class);
-            jetty.setHandler(operations.wrap(new MalformedUriGuard(container), id -> registry.find(id).isPresent()));
+            jetty.setHandler(operations.wrap(new RequestPriorities(BodyLimits.around(new SignInStartRate(new MalformedUriGuard(container),
+                    options.trafficLimits().signInStartsPerMinute(), System::nanoTime)), options.httpThreads()),
+                    id -> registry.find(id).isPresent()));
             jetty.setErrorHandler(new JsonErrorHandler());
             await(databaseReady);
         } catch (RuntimeException | Error e) {

@@ -7,14 +7,18 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import java.time.Clock;
 import org.idbroker.core.apikeys.ApiKeys;
+import org.idbroker.core.auth.Callers;
 import org.idbroker.core.clients.Clients;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.db.Database;
 import org.idbroker.core.events.Events;
+import org.idbroker.core.providers.ProviderDirectory;
 import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.core.sessions.Sessions;
+import org.idbroker.core.signin.ClaimsPreviews;
 import org.idbroker.core.signin.IdentityMatcher;
 import org.idbroker.core.signin.LoginTransactions;
+import org.idbroker.core.signin.SignIns;
 import org.idbroker.core.teams.Memberships;
 import org.idbroker.core.teams.Roles;
 import org.idbroker.core.teams.Teams;
@@ -72,6 +76,25 @@ public final class CoreModule extends AbstractModule {
     @Singleton
     IdentityMatcher identityMatcher(Jdbi jdbi) {
         return new IdentityMatcher(jdbi);
+    }
+
+    @Provides
+    @Singleton
+    Callers callers(Sessions sessions, ApiKeys apiKeys) {
+        return new Callers(sessions, apiKeys);
+    }
+
+    @Provides
+    @Singleton
+    ClaimsPreviews claimsPreviews(Callers callers, IdentityMatcher matcher, Memberships memberships, Events events) {
+        return new ClaimsPreviews(callers, matcher, memberships, events);
+    }
+
+    @Provides
+    @Singleton
+    SignIns signIns(Jdbi jdbi, ProviderDirectory providers, LoginTransactions transactions, IdentityMatcher matcher,
+            Sessions sessions, ClaimsPreviews previews) {
+        return new SignIns(jdbi, providers, transactions, matcher, sessions, previews, config.publicUrl());
     }
 
     @Provides

@@ -13,15 +13,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes expired login transactions, and events older than the retention, now and then (ended
- * sessions are {@code SessionMaintenance}'s). Expired rows are already refused when read; this only
- * keeps the tables small. Every node may run it: the deletes are idempotent.
+ * Deletes expired login transactions every {@link #LOGIN_INTERVAL}, so a flood of sign-in starts grows the
+ * table by at most what ten minutes of it insert, and events older than the retention every
+ * {@link #EVENT_INTERVAL} (ended sessions are {@code SessionMaintenance}'s). Expired rows are already
+ * refused when read; this keeps the tables small. Every node may run it: the deletes are idempotent, and
+ * done in batches so no statement holds many rows at once.
  */
 final class Housekeeping implements AutoCloseable {
 
-    static final Duration INTERVAL = Duration.ofMinutes(5);
+    static final Duration LOGIN_INTERVAL = Duration.ofSeconds(10);
+    static final Duration EVENT_INTERVAL = Duration.ofMinutes(5);
     /** Soon after start, so a node started after a long stop catches up at once. */
-    static final Duration FIRST_RUN = Duration.ofSeconds(30);
+    static final Duration EVENT_FIRST_RUN = Duration.ofSeconds(30);
+    static final int EVENT_BATCH = 5_000;
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
 
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -29,8 +33,6 @@ final class Housekeeping implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
-
-    static final int EVENT_BATCH = 5_000;
 
     /** @param eventRetention how long events are kept, {@link Duration#ZERO} for ever */
     Housekeeping(LoginTransactions transactions, Events events, Duration eventRetention, Clock clock) {
@@ -44,16 +46,22 @@ final class Housekeeping implements AutoCloseable {
                 if (logins > 0) {
                     LOG.debug("Deleted {} expired login transactions", logins);
                 }
-                if (!eventRetention.isZero()) {
+            } catch (RuntimeException e) {
+                LOG.warn("Could not delete expired login transactions: {}", e.getMessage());
+            }
+        }, LOGIN_INTERVAL.toSeconds(), LOGIN_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+        if (!eventRetention.isZero()) {
+            executor.scheduleWithFixedDelay(() -> {
+                try {
                     int old = events.purgeOlderThan(clock.instant().minus(eventRetention), EVENT_BATCH);
                     if (old > 0) {
                         LOG.info("Deleted {} events older than {} days", old, eventRetention.toDays());
                     }
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not delete old events: {}", e.getMessage());
                 }
-            } catch (RuntimeException e) {
-                LOG.warn("Could not delete expired rows: {}", e.getMessage());
-            }
-        }, FIRST_RUN.toSeconds(), INTERVAL.toSeconds(), TimeUnit.SECONDS);
+            }, EVENT_FIRST_RUN.toSeconds(), EVENT_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+        }
     }
 
     @Override

@@ -27,7 +27,8 @@ final class JsonErrorHandler implements Request.Handler {
         if (status >= 500 && request.getAttribute(ErrorHandler.ERROR_EXCEPTION) instanceof Throwable cause) {
             LOG.error("Request failed", cause);
         }
-        String json = "{\"error\":\"" + code(status) + "\",\"message\":\"" + message(status) + "\"}";
+        String message = status == 413 ? tooLarge(request) : message(status);
+        String json = "{\"error\":\"" + code(status) + "\",\"message\":\"" + message + "\"}";
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
@@ -44,6 +45,12 @@ final class JsonErrorHandler implements Request.Handler {
             case 431 -> "headers_too_large";
             default -> status >= 500 ? "internal_error" : "bad_request";
         };
+    }
+
+    /** Which limit of {@link BodyLimits} the body passed. */
+    private static String tooLarge(Request request) {
+        int limit = BodyLimits.limitFor(Request.getPathInContext(request));
+        return "The request body is larger than " + limit / 1024 + " KiB, the most this address accepts.";
     }
 
     private static String message(int status) {

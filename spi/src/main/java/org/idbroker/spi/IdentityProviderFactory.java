@@ -25,6 +25,14 @@ public interface IdentityProviderFactory {
     List<SettingDescriptor> settings();
 
     /**
+     * Whether a new instance gets this type when nobody names one (the built-in OpenID Connect type does). At
+     * most one installed type may say so; the default is no.
+     */
+    default boolean defaultForNewInstances() {
+        return false;
+    }
+
+    /**
      * Builds a provider for one configured instance. Implementations validate the settings and
      * fail fast with {@link InvalidSettingsException} so that a bad configuration is refused when
      * it is saved, not when a person tries to sign in.

@@ -130,6 +130,24 @@ public final class Database implements AutoCloseable {
         return this;
     }
 
+    /**
+     * For the commands that change data on a clean install ({@code admin}, {@code configure}, {@code client}): a
+     * database with no schema at all is given one (nothing there to upgrade or lose), any other must already be at
+     * this version, as {@link #requireCurrentSchema()} says.
+     */
+    public Database installOrRequireCurrentSchema() {
+        if (schemaCurrent) {
+            return this;
+        }
+        MigrationInfoService info;
+        try {
+            info = flyway().info();
+        } catch (FlywayException e) {
+            throw new DatabaseUnavailableException("cannot read the database schema's version: " + rootMessage(e), e);
+        }
+        return info.applied().length == 0 ? migrate() : requireCurrentSchema();
+    }
+
     private static void refuseNewerSchema(MigrationInfoService info) {
         for (MigrationInfo applied : info.applied()) {
             if (applied.getState() == MigrationState.FUTURE_SUCCESS || applied.getState() == MigrationState.FUTURE_FAILED) {

@@ -2,20 +2,15 @@ package org.idbroker.core.signin;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.BiConsumer;
-import org.idbroker.core.events.Events;
 import org.idbroker.core.users.User;
 import org.idbroker.core.users.Users;
 import org.idbroker.spi.AuthenticatedIdentity;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * Matches an identity the IdP vouched for to a user account, as the sign-in guide says:
@@ -26,8 +21,7 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  *   <li>else, when automatic creation is allowed, a new user from the claims;</li>
  *   <li>else refused.</li>
  * </ol>
- * The user's external groups are replaced with the ones from this sign-in, and an event is written
- * either way.
+ * The user's external groups are replaced with the ones from this sign-in.
  */
 public final class IdentityMatcher {
 
@@ -38,23 +32,16 @@ public final class IdentityMatcher {
     }
 
     /**
-     * Matches, links or creates, records the sign-in and, when it is accepted, runs {@code whenAccepted}
-     * in the same transaction (the broker starts the session there: one commit per sign-in).
+     * Matches, links or creates in the caller's transaction (the sign-in's, which also writes the event
+     * and starts the session: one commit per sign-in). A refusal is decided before anything is written.
      */
-    public SignInDecision signIn(ProviderPolicy policy, AuthenticatedIdentity identity,
-            BiConsumer<Handle, SignInDecision> whenAccepted) {
+    public SignInDecision match(Handle h, ProviderPolicy policy, AuthenticatedIdentity identity) {
         requireNonNull(policy, "policy is null");
         requireNonNull(identity, "identity is null");
-        requireNonNull(whenAccepted, "whenAccepted is null");
-        try {
-            return jdbi.inTransaction(h -> decideAndRecord(h, policy, identity, whenAccepted));
-        } catch (UnableToExecuteStatementException e) {
-            // the same person signed in twice at once and the other attempt linked first: look again
-            return jdbi.inTransaction(h -> decideAndRecord(h, policy, identity, whenAccepted));
-        }
+        return decide(h, policy, identity);
     }
 
-    /** What {@link #signIn} would decide, without changing anything (the claims preview). */
+    /** What {@link #match} would decide, without changing anything (the claims preview). */
     public SignInDecision preview(ProviderPolicy policy, AuthenticatedIdentity identity) {
         return jdbi.withHandle(h -> {
             h.begin();
@@ -64,28 +51,6 @@ public final class IdentityMatcher {
                 h.rollback();
             }
         });
-    }
-
-    private static SignInDecision decideAndRecord(Handle h, ProviderPolicy policy, AuthenticatedIdentity identity,
-            BiConsumer<Handle, SignInDecision> whenAccepted) {
-        SignInDecision decision = decide(h, policy, identity);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("issuer", identity.issuer());
-        details.put("subject", identity.subject());
-        if (identity.email() != null) {
-            details.put("email", identity.email());
-        }
-        if (decision.accepted()) {
-            details.put("matchedBy", decision.rule().code());
-            details.put("groups", identity.groups());
-            Events.record(h, Events.SIGN_IN, Events.SUCCESS, null, null, decision.user().id(), policy.providerId(), details);
-            whenAccepted.accept(h, decision);
-        } else {
-            // every refusal is decided before anything is written, so there is nothing to undo
-            Events.record(h, Events.SIGN_IN, Events.FAILURE, decision.refusal().code(), decision.refusal().message(),
-                    null, policy.providerId(), details);
-        }
-        return decision;
     }
 
     private static SignInDecision decide(Handle h, ProviderPolicy policy, AuthenticatedIdentity identity) {

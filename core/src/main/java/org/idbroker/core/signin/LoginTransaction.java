@@ -12,11 +12,11 @@ import java.util.UUID;
  * @param providerId the provider instance the sign-in started with
  * @param remembered what the provider asked to keep (nonce, PKCE verifier, ...)
  * @param redirectAfter the validated path to go to after sign-in
- * @param mode {@code sign-in}, or {@code test} for an administrator's claims preview
+ * @param mode a sign-in, or an administrator's claims preview
  * @param expiresAt after this the callback is refused
  * @param startedBy the administrator who started a test sign-in, or {@code null}
  */
-public record LoginTransaction(String providerId, Map<String, String> remembered, String redirectAfter, String mode,
+public record LoginTransaction(String providerId, Map<String, String> remembered, String redirectAfter, SignInMode mode,
         Instant expiresAt, UUID startedBy) {
     public LoginTransaction {
         requireNonNull(providerId, "providerId is null");

@@ -26,6 +26,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class LoginTransactions {
 
     public static final Duration LIFETIME = Duration.ofMinutes(10);
+    /** Expired rows deleted per statement. */
+    private static final int PURGE_BATCH = 5_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() { };
     /**
@@ -48,24 +50,12 @@ public final class LoginTransactions {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** Stores a transaction under {@code state} for the browser holding {@code browserKey}. */
-    public void save(String state, String browserKey, String providerId, Map<String, String> remembered,
-            String redirectAfter, String mode) {
-        save(state, browserKey, providerId, remembered, redirectAfter, mode, null);
-    }
-
-    /** Stores a transaction, started by {@code startedBy} (a test sign-in's administrator) or {@code null}. */
-    public void save(String state, String browserKey, String providerId, Map<String, String> remembered,
-            String redirectAfter, String mode, UUID startedBy) {
-        save(state, browserKey, providerId, remembered, redirectAfter, mode, startedBy, null);
-    }
-
     /**
-     * Stores a transaction started from {@code startedHost}, the host and port the browser used (at most 300
-     * characters; {@code null} when unknown).
+     * Stores a transaction, started by {@code startedBy} (a claims preview's administrator) or {@code null}, from
+     * {@code startedHost}, the host and port the browser used (at most 300 characters; {@code null} when unknown).
      */
     public void save(String state, String browserKey, String providerId, Map<String, String> remembered,
-            String redirectAfter, String mode, UUID startedBy, String startedHost) {
+            String redirectAfter, SignInMode mode, UUID startedBy, String startedHost) {
         if (startedHost != null && startedHost.length() > 300) {
             throw new IllegalArgumentException("startedHost is longer than 300 characters");
         }
@@ -84,7 +74,7 @@ public final class LoginTransactions {
                 returning\s""" + ASYNC_COMMIT)
                 .bind("startedBy", startedBy).bind("startedHost", startedHost)
                 .bind("state", stateHash).bind("browser", Tokens.hash(browserKey)).bind("provider", providerId)
-                .bind("remembered", sealed).bind("redirect", redirectAfter).bind("mode", mode)
+                .bind("remembered", sealed).bind("redirect", redirectAfter).bind("mode", mode.code())
                 .bind("expires", OffsetDateTime.ofInstant(expires, ZoneOffset.UTC)).mapTo(String.class).one());
     }
 
@@ -116,7 +106,7 @@ public final class LoginTransactions {
                 returning provider_id, remembered, redirect_after, mode, expires_at, started_by,\s""" + ASYNC_COMMIT)
                 .bind("state", stateHash).bind("browser", browserHash)
                 .map((rs, ctx) -> new Row(rs.getString("provider_id"), rs.getBytes("remembered"),
-                        rs.getString("redirect_after"), rs.getString("mode"),
+                        rs.getString("redirect_after"), mode(rs.getString("mode")),
                         rs.getObject("expires_at", OffsetDateTime.class).toInstant(), rs.getObject("started_by", UUID.class)))
                 .findOne());
         if (taken.isEmpty()) {
@@ -150,14 +140,27 @@ public final class LoginTransactions {
 
     /** Deletes expired transactions; returns how many. */
     public int purgeExpired() {
-        return jdbi.withHandle(h -> h.createUpdate("delete from login_transactions where expires_at < now()").execute());
+        int total = 0;
+        int deleted;
+        do {
+            deleted = jdbi.withHandle(h -> h.createUpdate("""
+                    delete from login_transactions where state_hash in (
+                        select state_hash from login_transactions where expires_at < now() limit :batch)""")
+                    .bind("batch", PURGE_BATCH).execute());
+            total += deleted;
+        } while (deleted == PURGE_BATCH);
+        return total;
     }
 
     private static String context(byte[] stateHash) {
         return "login-transaction:" + HexFormat.of().formatHex(stateHash);
     }
 
-    private record Row(String providerId, byte[] remembered, String redirectAfter, String mode, Instant expiresAt,
+    private static SignInMode mode(String code) {
+        return SignInMode.fromCode(code).orElseThrow(() -> new IllegalStateException("a stored login transaction has the unknown mode " + code));
+    }
+
+    private record Row(String providerId, byte[] remembered, String redirectAfter, SignInMode mode, Instant expiresAt,
             UUID startedBy) {
     }
 }

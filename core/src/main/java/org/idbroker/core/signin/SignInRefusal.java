@@ -31,6 +31,17 @@ public enum SignInRefusal {
         return message;
     }
 
+    /**
+     * The refusal of a callback whose sign-in started at {@code startedHost}: says so, and names the address to use.
+     *
+     * @param publicUrl the broker's public URL, where the IdP sends everyone back
+     */
+    public static String otherHostMessage(String startedHost, java.net.URI publicUrl) {
+        return "This sign-in was started at " + startedHost + ", but the identity provider sends everyone back to the broker's "
+                + "public address, " + publicUrl + ", and a browser keeps a sign-in for the address it was started at. "
+                + "Open " + publicUrl + "/app/sign-in and sign in from there.";
+    }
+
     public String code() {
         return name().toLowerCase(Locale.ROOT);
     }

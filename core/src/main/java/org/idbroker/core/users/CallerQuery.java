@@ -68,7 +68,7 @@ public final class CallerQuery {
         User user = new User(userId, rs.getString("u_username"), rs.getString("u_display_name"), rs.getString("u_email"),
                 rs.getBoolean("u_active"), Users.strings(rs.getArray("u_external_groups")), Users.instant(rs, "u_created"));
         Membership membership = membership(rs);
-        return new Caller(user, membership, withIdentities ? identities(rs.getString("i_identities")) : null);
+        return new Caller(user, membership, withIdentities ? identities(rs.getString("i_identities")) : null, null, null);
     }
 
     /** The teams and permissions in the current row (the columns {@code m_team_ids}, {@code m_team_names}, {@code m_permissions}). */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.flywaydb.core.Flyway;
 import org.idbroker.core.db.Database;
 import org.idbroker.core.db.DatabaseSettings;
 import org.idbroker.core.db.SchemaMismatchException;
@@ -32,22 +33,39 @@ class SchemaVersionTest {
     }
 
     @Test
-    void readOnlyCommandsRefuseAnOlderSchemaAndNeverMigrateIt() {
+    void commandsRefuseAnOlderSchemaAndNeverMigrateIt() {
+        Flyway.configure().dataSource(jdbcUrl, TestingPostgres.user(), null)
+                .locations("classpath:db/migration").target("3").load().migrate();
+        long before = historyRows();
+
         TestingBroker.CliResult doctor = cli("doctor", "--public-url", "https://broker.example.com");
         TestingBroker.CliResult bundle = cli("support-bundle", "--output", "/tmp/w18-never.zip");
         TestingBroker.CliResult admin = cli("admin", "--username", "a", "--email", "a@example.com");
 
         for (TestingBroker.CliResult result : List.of(doctor, bundle, admin)) {
             assertThat(result.exitCode()).isEqualTo(1);
-            assertThat(result.err()).contains("older than this IdBroker expects").contains("idbroker migrate");
+            assertThat(result.err()).contains("older than this IdBroker expects (it is at V3").contains("idbroker migrate");
         }
-        assertThat(historyRows()).as("nothing was migrated").isZero();
+        assertThat(historyRows()).as("nothing was migrated").isEqualTo(before);
 
         TestingBroker.CliResult migrate = cli("migrate");
         assertThat(migrate.exitCode()).as(migrate.err()).isZero();
         assertThat(migrate.out()).contains("The database schema is at V");
         TestingBroker.CliResult afterwards = cli("admin", "--username", "a", "--email", "a@example.com");
         assertThat(afterwards.exitCode()).as(afterwards.err()).isZero();
+    }
+
+    @Test
+    void aCleanInstallIsSeededBeforeTheFirstStartButReadOnlyCommandsNeverMigrate() {
+        TestingBroker.CliResult doctor = cli("doctor", "--public-url", "https://broker.example.com");
+        assertThat(doctor.exitCode()).isEqualTo(1);
+        assertThat(doctor.err()).contains("older than this IdBroker expects (it is at no version").contains("idbroker migrate");
+        assertThat(historyRows()).as("doctor migrated nothing").isZero();
+
+        // the guide's first step on a clean instance: seed an administrator, then start
+        TestingBroker.CliResult admin = cli("admin", "--username", "a", "--email", "a@example.com");
+        assertThat(admin.exitCode()).as(admin.err()).isZero();
+        assertThat(historyRows()).as("admin gave the empty database its schema").isPositive();
     }
 
     @Test
@@ -76,8 +94,8 @@ class SchemaVersionTest {
     private long historyRows() {
         try (Database database = Database.open(new DatabaseSettings(jdbcUrl, TestingPostgres.user(), null, 2))) {
             return database.jdbi().withHandle(h -> h.createQuery(
-                    "select count(*) from information_schema.tables where table_name = 'flyway_schema_history'")
-                    .mapTo(Long.class).one());
+                    "select to_regclass('flyway_schema_history') is not null").mapTo(Boolean.class).one()
+                    ? h.createQuery("select count(*) from flyway_schema_history").mapTo(Long.class).one() : 0L);
         }
     }
 

@@ -62,6 +62,7 @@ public final class HostileIdp implements AutoCloseable {
     private final Map<String, String> accessTokens = new ConcurrentHashMap<>();
     private final List<String> secretsHandedOut = new CopyOnWriteArrayList<>();
     private final AtomicInteger jwksRequests = new AtomicInteger();
+    private final AtomicInteger discoveryRequests = new AtomicInteger();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicInteger userInfoRequests = new AtomicInteger();
 
@@ -77,6 +78,8 @@ public final class HostileIdp implements AutoCloseable {
     private volatile java.util.concurrent.CountDownLatch tokenGate;
     private volatile Function<String, Map<String, Object>> userInfo;
     private volatile Function<Grant, String> authorizeAnswer;
+    private volatile Function<String, Answer> discoveryAnswer;
+    private volatile Function<String, Answer> jwksAnswer;
 
     private HostileIdp(String realm) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -87,13 +90,19 @@ public final class HostileIdp implements AutoCloseable {
         signingKey = newKey();
         publishedKeys = List.of(signingKey.toPublicJWK());
         String path = "/realms/" + realm;
-        server.createContext(path + "/.well-known/openid-configuration", ex -> send(ex, Answer.json(200, discovery())));
+        server.createContext(path + "/.well-known/openid-configuration", ex -> {
+            discoveryRequests.incrementAndGet();
+            Function<String, Answer> answer = discoveryAnswer;
+            send(ex, answer == null ? Answer.json(200, discovery()) : answer.apply(discovery()));
+        });
         server.createContext(path + "/authorize", this::authorize);
         server.createContext(path + "/token", this::token);
         server.createContext(path + "/userinfo", this::userInfo);
         server.createContext(path + "/jwks", ex -> {
             jwksRequests.incrementAndGet();
-            send(ex, Answer.json(200, new JWKSet(publishedKeys).toString()));
+            Function<String, Answer> answer = jwksAnswer;
+            String keys = new JWKSet(publishedKeys).toString();
+            send(ex, answer == null ? Answer.json(200, keys) : answer.apply(keys));
         });
         server.start();
     }
@@ -162,6 +171,20 @@ public final class HostileIdp implements AutoCloseable {
     /** Replaces the query the authorize endpoint sends back to the broker's redirect URI; the grant holds the code issued. */
     public void answerAuthorizeRequests(Function<Grant, String> query) {
         this.authorizeAnswer = query;
+    }
+
+    /** Replaces the discovery document's answer; the function gets the document it would send. */
+    public void answerDiscovery(Function<String, Answer> answer) {
+        this.discoveryAnswer = answer;
+    }
+
+    /** Replaces the JWKS answer; the function gets the key set it would send. */
+    public void answerJwks(Function<String, Answer> answer) {
+        this.jwksAnswer = answer;
+    }
+
+    public int discoveryRequests() {
+        return discoveryRequests.get();
     }
 
     /** The ID token signing algorithms the discovery document announces, as a JSON array. */

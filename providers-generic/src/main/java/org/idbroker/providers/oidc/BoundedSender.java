@@ -25,23 +25,45 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Sends the token and userinfo requests with one deadline for the whole exchange (connect, headers
- * and body) and a cap on the answer's size. Nimbus's own sender only bounds each read, so a provider
- * dripping one byte every few seconds, or streaming without end, could hold a broker thread or fill
- * its memory.
+ * Sends every request to the IdP (discovery, keys, token, userinfo) with one deadline for the whole
+ * exchange (connect, headers and body) and a cap on the answer's size. Nimbus's and pac4j's own
+ * senders only bound each read, so a provider dripping one byte every few seconds, or streaming
+ * without end, could hold a broker thread or fill its memory. The waiting thread holds no lock.
  */
 final class BoundedSender implements HTTPRequestSender {
 
+    /** The cap for token and userinfo answers. */
     static final int MAX_ANSWER_BYTES = 1024 * 1024;
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
-    private final Duration deadline;
     private final HttpClient client;
+    private final Duration deadline;
+    private final int maxBytes;
 
-    BoundedSender(Duration deadline) {
+    /**
+     * @param client the provider's client (one per provider instance: each has a selector thread)
+     * @param deadline the most one exchange may take in all
+     * @param maxBytes the most an answer's body may hold
+     */
+    BoundedSender(HttpClient client, Duration deadline, int maxBytes) {
+        this.client = requireNonNull(client, "client is null");
         this.deadline = requireNonNull(deadline, "deadline is null");
-        this.client = HttpClient.newBuilder().connectTimeout(deadline).followRedirects(HttpClient.Redirect.NEVER)
+        this.maxBytes = maxBytes;
+    }
+
+    /** A client for one provider instance: connects within the deadline, follows no redirect. */
+    static HttpClient newClient(Duration deadline) {
+        return HttpClient.newBuilder().connectTimeout(deadline).followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** The same client and deadline, another cap. */
+    BoundedSender withCap(int newMaxBytes) {
+        return new BoundedSender(client, deadline, newMaxBytes);
+    }
+
+    Duration deadline() {
+        return deadline;
     }
 
     @Override
@@ -55,8 +77,7 @@ final class BoundedSender implements HTTPRequestSender {
         String body = request.getBody();
         builder.method(request.getMethod().name(), body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(builder.build(),
-                info -> new CappedBody());
+        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(builder.build(), capped(maxBytes));
         HttpResponse<byte[]> response;
         try {
             response = exchange.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
@@ -69,6 +90,10 @@ final class BoundedSender implements HTTPRequestSender {
             throw new IOException("interrupted while waiting for the answer");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof java.net.http.HttpTimeoutException && !(cause instanceof java.net.http.HttpConnectTimeoutException)) {
+                // the client's own timer for the same deadline: one message for both
+                throw new IOException("no complete answer within " + deadline.toSeconds() + " s");
+            }
             throw cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
         }
         HTTPResponse answer = new HTTPResponse(response.statusCode());
@@ -83,24 +108,46 @@ final class BoundedSender implements HTTPRequestSender {
         return answer;
     }
 
-    /** Collects the body, and gives up with an error once it passes {@link #MAX_ANSWER_BYTES}. */
+    /** A body handler that gives up with an {@link IOException} once the body passes {@code maxBytes}, or declares more. */
+    static HttpResponse.BodyHandler<byte[]> capped(int maxBytes) {
+        return info -> new CappedBody(maxBytes, info.headers().firstValueAsLong("Content-Length").orElse(-1));
+    }
+
+    /** Collects the body, and gives up with an error once it passes the cap. */
     private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final int maxBytes;
         private Flow.Subscription subscription;
+
+        private final long declaredBytes;
+
+        CappedBody(int maxBytes, long declaredBytes) {
+            this.maxBytes = maxBytes;
+            this.declaredBytes = declaredBytes;
+        }
 
         @Override
         public void onSubscribe(Flow.Subscription newSubscription) {
             subscription = newSubscription;
+            if (declaredBytes > maxBytes) {
+                // refused on its Content-Length, before a byte of it is read
+                subscription.cancel();
+                result.completeExceptionally(new IOException("the answer is larger than " + maxBytes / 1024 + " KiB"));
+                return;
+            }
             subscription.request(Long.MAX_VALUE);
         }
 
         @Override
         public void onNext(List<ByteBuffer> buffers) {
+            if (result.isDone()) {
+                return;
+            }
             for (ByteBuffer buffer : buffers) {
-                if (bytes.size() + buffer.remaining() > MAX_ANSWER_BYTES) {
+                if (bytes.size() + buffer.remaining() > maxBytes) {
                     subscription.cancel();
-                    result.completeExceptionally(new IOException("the answer is larger than " + MAX_ANSWER_BYTES / 1024 + " KiB"));
+                    result.completeExceptionally(new IOException("the answer is larger than " + maxBytes / 1024 + " KiB"));
                     return;
                 }
                 byte[] chunk = new byte[buffer.remaining()];

@@ -45,9 +45,9 @@ final class IdpEndpoints {
     private final OidcConfig config;
     private final BoundedSender sender;
 
-    IdpEndpoints(OidcConfig config) {
+    IdpEndpoints(OidcConfig config, BoundedSender sender) {
         this.config = requireNonNull(config, "config is null");
-        this.sender = new BoundedSender(config.httpTimeout());
+        this.sender = requireNonNull(sender, "sender is null");
     }
 
     /** Exchanges the authorization code, sending the PKCE verifier and the redirect URI. */

@@ -30,12 +30,17 @@ final class IdpMetadata {
     private static final long JWKS_MIN_REFETCH_MILLIS = 30_000;
 
     private final OidcConfig config;
+    private final BoundedSender sender;
     private final OIDCProviderMetadata metadata;
     private final Map<JWSAlgorithm, JWSKeySelector<SecurityContext>> idTokenKeySelectors = new ConcurrentHashMap<>();
     private volatile JWKSource<SecurityContext> jwkSource;
 
-    IdpMetadata(OidcConfig config, OIDCProviderMetadata metadata) {
+    /**
+     * @param sender the provider's sender: the JWKS is read under its deadline, capped at {@value #MAX_JWKS_BYTES} bytes
+     */
+    IdpMetadata(OidcConfig config, BoundedSender sender, OIDCProviderMetadata metadata) {
         this.config = requireNonNull(config, "config is null");
+        this.sender = requireNonNull(sender, "sender is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
     }
 
@@ -100,11 +105,11 @@ final class IdpMetadata {
                         throw new SignInRejectedException(RejectionReason.IDP_UNAVAILABLE,
                                 "the OpenID provider publishes no jwks_uri, so token signatures cannot be checked");
                     }
-                    int timeout = (int) config.httpTimeout().toMillis();
                     try {
-                        // cached, refreshed when a kid is unknown, at most once per 30 s
-                        jwkSource = JWKSourceBuilder.create(jwks.toURL(),
-                                        new TimedRetriever(timeout, timeout, MAX_JWKS_BYTES, config.idpCalls()))
+                        // cached, refreshed when a kid is unknown, at most once per 30 s; one fetch at a time, under the
+                        // IdP deadline, and the callers of a cold cache wait for it no longer than that deadline
+                        jwkSource = JWKSourceBuilder.create(jwks.toURL(), new BoundedRetriever(sender.withCap(MAX_JWKS_BYTES), config.idpCalls()))
+                                .cache(JWKSourceBuilder.DEFAULT_CACHE_TIME_TO_LIVE, sender.deadline().toMillis() + 1_000)
                                 .rateLimited(JWKS_MIN_REFETCH_MILLIS)
                                 .refreshAheadCache(false)
                                 .build();

@@ -18,6 +18,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -65,19 +69,27 @@ final class MetadataProbe {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build();
         Instant sentAt = Instant.now();
         HttpResponse<byte[]> response;
+        // one deadline for the whole answer, body included, and a cap on its size, as for every call to the IdP
+        CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request,
+                BoundedSender.capped(MAX_BYTES));
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new ProbeException(describe(uri, e));
+            response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new ProbeException("timeout: " + uri.getHost() + " did not send all of " + uri + " within "
+                    + timeout.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io && io.getMessage() != null && io.getMessage().startsWith("the answer is larger")) {
+                throw new ProbeException(uri + " answered more than " + MAX_BYTES / 1024 + " KiB, which is not a metadata document");
+            }
+            throw new ProbeException(describe(uri, e.getCause() instanceof IOException io ? io : new IOException(e.getCause())));
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new ProbeException("interrupted while reading " + uri);
         }
         Instant receivedAt = Instant.now();
         byte[] bytes = response.body();
-        if (bytes.length > MAX_BYTES) {
-            throw new ProbeException(uri + " answered more than " + MAX_BYTES / 1024 + " KiB, which is not a metadata document");
-        }
         return new Document(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                 new String(bytes, java.nio.charset.StandardCharsets.UTF_8),
                 response.headers().firstValue("Date").flatMap(MetadataProbe::httpDate), sentAt, receivedAt);

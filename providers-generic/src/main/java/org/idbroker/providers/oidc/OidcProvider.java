@@ -53,9 +53,12 @@ public final class OidcProvider implements IdentityProvider {
 
     public OidcProvider(OidcConfig config) {
         this.config = requireNonNull(config, "config is null");
-        this.discovery = new Discovery(config, Clock.systemUTC());
+        // one client per provider instance, and every call to the IdP under its one deadline and a size cap
+        BoundedSender sender = new BoundedSender(BoundedSender.newClient(config.httpTimeout()), config.httpTimeout(),
+                BoundedSender.MAX_ANSWER_BYTES);
+        this.discovery = new Discovery(config, sender, Clock.systemUTC());
         this.verifier = new TokenVerifier(config);
-        this.endpoints = new IdpEndpoints(config);
+        this.endpoints = new IdpEndpoints(config, sender);
         this.mapper = new IdentityMapper(config);
     }
 

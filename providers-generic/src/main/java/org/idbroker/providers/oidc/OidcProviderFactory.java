@@ -124,6 +124,12 @@ public class OidcProviderFactory implements IdentityProviderFactory {
         return type;
     }
 
+    /** The generic type is the one a new instance gets without a type; a derived type is not. */
+    @Override
+    public boolean defaultForNewInstances() {
+        return TYPE.equals(type);
+    }
+
     @Override
     public String displayName() {
         return displayName;

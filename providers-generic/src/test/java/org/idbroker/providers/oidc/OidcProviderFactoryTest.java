@@ -34,6 +34,12 @@ class OidcProviderFactoryTest {
     }
 
     @Test
+    void theGenericTypeIsTheDefaultForNewInstancesAndADerivedOneIsNot() {
+        assertThat(new OidcProviderFactory().defaultForNewInstances()).isTrue();
+        assertThat(new OidcProviderFactory("corp-oidc", "Corp", java.util.Map.of()).defaultForNewInstances()).isFalse();
+    }
+
+    @Test
     void isFoundByTheServiceLoader() {
         assertThat(ServiceLoader.load(IdentityProviderFactory.class).stream().map(ServiceLoader.Provider::get))
                 .anySatisfy(f -> {

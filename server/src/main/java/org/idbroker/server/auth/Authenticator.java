@@ -7,32 +7,35 @@ import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.util.Optional;
-import org.idbroker.core.apikeys.ApiKeys;
-import org.idbroker.core.sessions.Sessions;
+import org.idbroker.core.auth.Callers;
+import org.idbroker.core.auth.Credentials;
 import org.idbroker.core.teams.Permission;
+import org.idbroker.core.users.Caller;
 import org.idbroker.server.web.ApiException;
 
 /**
- * Finds who a request acts as: the user of the API key in {@code X-Api-Key} when the header is
- * present (the cookie is then ignored), else the session cookie's user. Every look-up reads the
- * database (session or key, user, teams and permissions in one statement), so a revoked key, an ended
- * session, a disabled user or a changed team takes effect at once on every node.
+ * Reads a request's credentials ({@code X-Api-Key}, else the session cookie) and asks core's
+ * {@link Callers} who they belong to, at every request; refuses with 401 or 403.
  */
 @Singleton
 public final class Authenticator {
 
     public static final String API_KEY_HEADER = "X-Api-Key";
 
-    private final Sessions sessions;
-    private final ApiKeys apiKeys;
+    private final Callers callers;
 
     @Inject
-    public Authenticator(Sessions sessions, ApiKeys apiKeys) {
-        this.sessions = requireNonNull(sessions, "sessions is null");
-        this.apiKeys = requireNonNull(apiKeys, "apiKeys is null");
+    public Authenticator(Callers callers) {
+        this.callers = requireNonNull(callers, "callers is null");
     }
 
-    public Optional<Principal> authenticate(HttpHeaders headers) {
+    /** What the request presents: the {@code X-Api-Key} header and the session cookie. */
+    public static Credentials credentials(HttpHeaders headers) {
+        Cookie cookie = headers.getCookies().get(Cookies.SESSION);
+        return new Credentials(headers.getHeaderString(API_KEY_HEADER), cookie == null ? null : cookie.getValue());
+    }
+
+    public Optional<Caller> authenticate(HttpHeaders headers) {
         return authenticate(headers, false);
     }
 
@@ -40,50 +43,41 @@ public final class Authenticator {
      * Who the request acts as, with their teams and permissions and, when {@code withIdentities}, their
      * external identities: one statement on one connection.
      */
-    public Optional<Principal> authenticate(HttpHeaders headers, boolean withIdentities) {
-        Cookie cookie = headers.getCookies().get(Cookies.SESSION);
-        return authenticate(headers.getHeaderString(API_KEY_HEADER), cookie == null ? null : cookie.getValue(), withIdentities);
+    public Optional<Caller> authenticate(HttpHeaders headers, boolean withIdentities) {
+        return callers.find(credentials(headers), withIdentities);
     }
 
     /**
      * The same from the values of the {@code X-Api-Key} header and the session cookie, each {@code null}
      * when absent: for resources that take them as parameters.
      */
-    public Optional<Principal> authenticate(String apiKey, String sessionToken, boolean withIdentities) {
-        if (apiKey != null) {
-            return apiKeys.authenticate(apiKey.strip(), withIdentities)
-                    .map(k -> new Principal(k.caller(), null, k.key().id()));
-        }
-        if (sessionToken == null || sessionToken.isEmpty()) {
-            return Optional.empty();
-        }
-        return sessions.findWithUser(sessionToken, withIdentities)
-                .map(found -> new Principal(found.caller(), found.session().id(), null));
+    public Optional<Caller> authenticate(String apiKey, String sessionToken, boolean withIdentities) {
+        return callers.find(new Credentials(apiKey, sessionToken), withIdentities);
     }
 
-    public Principal require(HttpHeaders headers) {
+    public Caller require(HttpHeaders headers) {
         return authenticate(headers).orElseThrow(ApiException::unauthorized);
     }
 
-    /** The principal, who must hold {@code permission}. */
-    public Principal require(HttpHeaders headers, String permission) {
-        Principal principal = require(headers);
-        requirePermission(principal, permission);
-        return principal;
+    /** The caller, who must hold {@code permission}. */
+    public Caller require(HttpHeaders headers, String permission) {
+        Caller caller = require(headers);
+        requirePermission(caller, permission);
+        return caller;
     }
 
-    /** The principal, who must hold {@code permission}. */
-    public Principal require(HttpHeaders headers, Permission permission) {
+    /** The caller, who must hold {@code permission}. */
+    public Caller require(HttpHeaders headers, Permission permission) {
         return require(headers, permission.code());
     }
 
-    /** Refuses with 403 unless the principal holds {@code permission}. */
-    public void requirePermission(Principal principal, Permission permission) {
-        requirePermission(principal, permission.code());
+    /** Refuses with 403 unless the caller holds {@code permission}. */
+    public void requirePermission(Caller caller, Permission permission) {
+        requirePermission(caller, permission.code());
     }
 
-    private void requirePermission(Principal principal, String permission) {
-        if (!principal.membership().has(permission)) {
+    private void requirePermission(Caller caller, String permission) {
+        if (!caller.membership().has(permission)) {
             throw ApiException.forbidden(permission);
         }
     }

@@ -27,7 +27,7 @@ final class AdminCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (DatabaseOptions.OpenDatabase open = db.open()) {
+        try (DatabaseOptions.OpenDatabase open = db.openForSeeding()) {
             Users.SeedResult result;
             try {
                 result = new Users(open.database().jdbi()).seedAdministrator(username, email.trim());

@@ -111,7 +111,7 @@ final class ClientCommand implements Runnable {
         public Integer call() {
             URI url = CliException.publicUrl(publicUrl);
             checkOptions();
-            try (DatabaseOptions.OpenDatabase open = db.open()) {
+            try (DatabaseOptions.OpenDatabase open = db.openForSeeding()) {
                 Clients clients = new Clients(open.database().jdbi());
                 PrintWriter out = spec.commandLine().getOut();
                 try {

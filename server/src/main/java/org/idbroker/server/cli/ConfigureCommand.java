@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.idbroker.core.providers.ProviderRecord;
+import org.idbroker.server.BrokerConfig;
+import org.idbroker.server.providers.BrokerSettings;
 import org.idbroker.server.providers.InvalidConfigurationException;
 import org.idbroker.server.providers.ProviderConfigurator;
 import org.idbroker.server.providers.ProviderTypes;
@@ -105,7 +107,7 @@ final class ConfigureCommand implements Callable<Integer> {
         }
         ProviderTypes types = providers.load();
         byte[] masterKey = db.masterKey();
-        try (DatabaseOptions.OpenDatabase open = db.open()) {
+        try (DatabaseOptions.OpenDatabase open = db.openForSeeding()) {
             ProviderConfigurator configurator = new ProviderConfigurator(open.providerStore(masterKey),
                     types);
             ProviderRecord saved;
@@ -115,10 +117,10 @@ final class ConfigureCommand implements Callable<Integer> {
                 throw new CliException("the settings were not saved: " + e.getMessage(), 2);
             }
             spec.commandLine().getOut().println("Saved provider '" + saved.id() + "' (type " + saved.type() + ", enabled "
-                    + saved.settings().getOrDefault("enabled", "false") + ").");
-            spec.commandLine().getOut().println("Redirect URI to register at the IdP: " + normalizedUrl + "/api/users/authenticatedToken/" + saved.id());
+                    + BrokerSettings.enabled(saved.settings()) + ").");
+            spec.commandLine().getOut().println("Redirect URI to register at the IdP: " + BrokerConfig.redirectUri(normalizedUrl, saved.id()));
             spec.commandLine().getOut().println("Back-channel logout URI (the IdP's \"Logout URI\", back-channel mode): "
-                    + normalizedUrl + "/api/users/backchannel-logout/" + saved.id());
+                    + BrokerConfig.backchannelLogoutUri(normalizedUrl, saved.id()));
             spec.commandLine().getOut().flush();
             return 0;
         }

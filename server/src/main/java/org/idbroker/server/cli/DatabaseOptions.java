@@ -51,14 +51,25 @@ final class DatabaseOptions {
         return dbUrl == null || dbUrl.isBlank();
     }
 
-    /** Opens (and for the embedded database, starts or joins) the database and migrates it. */
+    /**
+     * Opens (and for the embedded database, starts or joins) the database, whose schema must be at this version
+     * ({@code doctor}, {@code support-bundle}: they never migrate).
+     */
     OpenDatabase open() {
-        return open(true);
+        return open(true, false);
+    }
+
+    /**
+     * Like {@link #open()} for the commands that seed a clean install ({@code admin}, {@code configure},
+     * {@code client}): a database without any schema yet gets one; an older schema is refused as by {@link #open()}.
+     */
+    OpenDatabase openForSeeding() {
+        return open(true, true);
     }
 
     /** Opens the database and migrates its schema ({@code idbroker migrate}). */
     OpenDatabase openAndMigrate() {
-        OpenDatabase open = open(false);
+        OpenDatabase open = open(false, false);
         try {
             open.database().connect().migrate();
             return open;
@@ -73,10 +84,10 @@ final class DatabaseOptions {
      * first use ({@link org.idbroker.server.BrokerServer#start} does it while it builds the HTTP API).
      */
     OpenDatabase prepare() {
-        return open(false);
+        return open(false, false);
     }
 
-    private OpenDatabase open(boolean connect) {
+    private OpenDatabase open(boolean connect, boolean installIfEmpty) {
         DevDatabase dev = null;
         DatabaseSettings settings;
         if (embedded()) {
@@ -91,7 +102,9 @@ final class DatabaseOptions {
         }
         try {
             // only start, start-dev and migrate change the schema; every other command needs it current
-            Database database = connect ? Database.open(settings).requireCurrentSchema() : Database.create(settings);
+            Database database = !connect ? Database.create(settings)
+                    : installIfEmpty ? Database.open(settings).installOrRequireCurrentSchema()
+                    : Database.open(settings).requireCurrentSchema();
             return new OpenDatabase(database, dev);
         } catch (RuntimeException e) {
             if (dev != null) {

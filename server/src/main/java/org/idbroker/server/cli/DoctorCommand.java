@@ -55,7 +55,7 @@ final class DoctorCommand implements Callable<Integer> {
             boolean failed = false;
             for (ProviderRecord record : records) {
                 out.println("Provider " + record.id() + " (type " + record.type() + ")");
-                boolean enabled = Boolean.parseBoolean(record.settings().getOrDefault(BrokerSettings.ENABLED, "false"));
+                boolean enabled = BrokerSettings.enabled(record.settings());
                 if (provider == null && !enabled) {
                     out.println(ProviderDoctor.format(Finding.warn("enabled", "the provider is disabled and was not checked;"
                             + " run 'idbroker doctor --provider " + record.id() + "' to check it before enabling it")));

@@ -21,7 +21,7 @@ final class ServerLauncher {
         BrokerServer server;
         try {
             server = BrokerServer.start(new BrokerServer.Options(http.httpPort, http.bind, publicUrl, devMode, http.lifetimes(),
-                    http.httpThreads, operations),
+                    http.httpThreads, operations, http.trafficLimits()),
                     open.database(), masterKey, types);
         } catch (RuntimeException e) {
             open.close();

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.idbroker.core.sessions.SessionLifetimes;
 import org.idbroker.server.BrokerServer;
+import org.idbroker.server.TrafficLimits;
 import org.idbroker.server.logging.LogFormat;
 import org.idbroker.server.operations.Operations;
 import org.idbroker.server.operations.TrustedProxies;
@@ -33,6 +34,20 @@ final class ServerOptions {
             description = "Requests served at once; more wait in a queue. Each sign-in holds one while it waits on the IdP,"
                     + " so raise it when the IdP is slow; each costs memory (default: ${DEFAULT-VALUE}). Env: IDBROKER_HTTP_THREADS.")
     int httpThreads;
+
+    @Option(names = "--idp-calls-per-provider", paramLabel = "N", defaultValue = "${env:IDBROKER_IDP_CALLS_PER_PROVIDER:-0}",
+            description = "Requests that may wait on one provider's IdP at once (sign-in starts, callbacks, back-channel"
+                    + " logouts); one more waits half a second while the IdP answers, else is refused (503), so a slow IdP"
+                    + " cannot take every request thread. 0: half of --http-threads minus 4, at least 1"
+                    + " (default: ${DEFAULT-VALUE}). Env: IDBROKER_IDP_CALLS_PER_PROVIDER.")
+    int idpCallsPerProvider;
+
+    @Option(names = "--sign-in-starts-per-minute", paramLabel = "N",
+            defaultValue = "${env:IDBROKER_SIGN_IN_STARTS_PER_MINUTE:-" + TrafficLimits.DEFAULT_SIGN_IN_STARTS_PER_MINUTE + "}",
+            description = "Sign-ins one client address may start per minute (as many at once); more answer 429 with"
+                    + " Retry-After. Behind a proxy every client has the proxy's address. 0 turns it off"
+                    + " (default: ${DEFAULT-VALUE}). Env: IDBROKER_SIGN_IN_STARTS_PER_MINUTE.")
+    int signInStartsPerMinute;
 
     @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:IDBROKER_LOG_FORMAT:-text}",
             description = "text for people, or json for one JSON object per line (default: ${DEFAULT-VALUE}). Env: IDBROKER_LOG_FORMAT.")
@@ -125,6 +140,11 @@ final class ServerOptions {
         return new SessionLifetimes(Duration.ofMinutes(sessionIdleMinutes), Duration.ofMinutes(sessionMaxMinutes));
     }
 
+    TrafficLimits trafficLimits() {
+        int perProvider = idpCallsPerProvider == 0 ? TrafficLimits.defaultIdpCallsPerProvider(httpThreads) : idpCallsPerProvider;
+        return new TrafficLimits(perProvider, signInStartsPerMinute);
+    }
+
     void check() {
         if (httpPort < 0 || httpPort > 65535) {
             throw new CliException("--http-port must be between 0 and 65535, got " + httpPort, 2);
@@ -132,6 +152,13 @@ final class ServerOptions {
         if (httpThreads < BrokerServer.MIN_HTTP_THREADS || httpThreads > 10_000) {
             throw new CliException("--http-threads must be between " + BrokerServer.MIN_HTTP_THREADS + " and 10000, got "
                     + httpThreads, 2);
+        }
+        if (idpCallsPerProvider < 0 || idpCallsPerProvider >= httpThreads - 4) {
+            throw new CliException("--idp-calls-per-provider must be between 1 and --http-threads minus five (" + (httpThreads - 5)
+                    + "), or 0 for half of that; got " + idpCallsPerProvider, 2);
+        }
+        if (signInStartsPerMinute < 0) {
+            throw new CliException("--sign-in-starts-per-minute must be 0 (off) or more, got " + signInStartsPerMinute, 2);
         }
     }
 }

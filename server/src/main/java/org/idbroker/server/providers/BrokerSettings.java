@@ -1,6 +1,8 @@
 package org.idbroker.server.providers;
 
 import java.util.List;
+import java.util.Map;
+import org.idbroker.core.signin.ProviderPolicy;
 import org.idbroker.spi.SettingDescriptor;
 
 /** The settings the broker owns for every provider instance, whatever its type. */
@@ -26,6 +28,22 @@ public final class BrokerSettings {
                             + "email_verified false since 2025.10.", false));
 
     private BrokerSettings() {
+    }
+
+    /** Whether the instance with these settings takes sign-ins: the one reading of Enabled. */
+    public static boolean enabled(Map<String, String> settings) {
+        return Boolean.parseBoolean(settings.getOrDefault(ENABLED, "false"));
+    }
+
+    /** The sign-in button's text: Display Name, else the instance id. */
+    public static String displayName(String id, Map<String, String> settings) {
+        return settings.getOrDefault(DISPLAY_NAME, id);
+    }
+
+    /** How identities through this instance become accounts. */
+    public static ProviderPolicy policy(String id, Map<String, String> settings) {
+        return new ProviderPolicy(id, Boolean.parseBoolean(settings.getOrDefault(ALLOW_AUTO_USER_CREATION, "true")),
+                Boolean.parseBoolean(settings.getOrDefault(TRUST_EMAIL, "false")));
     }
 
     public static boolean isBrokerSetting(String name) {

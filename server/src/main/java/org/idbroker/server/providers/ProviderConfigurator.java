@@ -14,8 +14,6 @@ import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.IdentityProviderFactory;
 import org.idbroker.spi.InvalidSettingsException;
-import org.idbroker.spi.ProviderContext;
-import org.idbroker.spi.ProviderSettings;
 import org.idbroker.spi.SettingDescriptor;
 
 /**
@@ -25,21 +23,22 @@ import org.idbroker.spi.SettingDescriptor;
  */
 public final class ProviderConfigurator {
 
-    public static final String DEFAULT_TYPE = "oidc";
-
     private final ProviderStore store;
     private final ProviderTypes types;
+    private final ProviderInstances instances;
 
     public ProviderConfigurator(ProviderStore store, ProviderTypes types) {
         this.store = requireNonNull(store, "store is null");
         this.types = requireNonNull(types, "types is null");
+        this.instances = new ProviderInstances(types);
     }
 
     /**
      * Creates or updates an instance.
      *
      * @param id the instance id
-     * @param type the type, or {@code null} to keep the stored one ({@code oidc} for a new instance)
+     * @param type the type, or {@code null} to keep the stored one (for a new instance: the installed type that is
+     *     the default for new instances)
      * @param settings plain setting values; with {@code merge} only these change, else they replace all
      * @param secrets secret values to set; a secret left out keeps its stored value
      * @param merge whether to merge into the stored settings
@@ -63,10 +62,11 @@ public final class ProviderConfigurator {
             throw new InvalidConfigurationException(Map.of("id", e.getMessage()));
         }
         Optional<ProviderRecord> stored = store.find(id);
-        String effectiveType = type != null ? type : stored.map(ProviderRecord::type).orElse(DEFAULT_TYPE);
+        String effectiveType = type != null ? type : stored.map(ProviderRecord::type).or(() -> types.defaultForNewInstances()
+                .map(IdentityProviderFactory::type)).orElseThrow(() -> new InvalidConfigurationException(Map.of("type",
+                "name the provider type; installed types: " + installed())));
         IdentityProviderFactory factory = types.find(effectiveType).orElseThrow(() -> new InvalidConfigurationException(
-                Map.of("type", "unknown provider type '" + effectiveType + "'; installed types: "
-                        + String.join(", ", types.all().stream().map(IdentityProviderFactory::type).toList()))));
+                Map.of("type", "unknown provider type '" + effectiveType + "'; installed types: " + installed())));
         Set<String> secretNames = new TreeSet<>();
         Set<String> plainNames = new TreeSet<>();
         for (SettingDescriptor d : ProviderRegistry.descriptors(factory)) {
@@ -134,22 +134,17 @@ public final class ProviderConfigurator {
     public record Checked(String id, String type, Map<String, String> settings, Map<String, String> secretChanges) {
     }
 
-    private static Optional<InvalidSettingsException> tryBuild(IdentityProviderFactory factory, String id,
+    private String installed() {
+        return String.join(", ", types.all().stream().map(IdentityProviderFactory::type).toList());
+    }
+
+    private Optional<InvalidSettingsException> tryBuild(IdentityProviderFactory factory, String id,
             Map<String, String> settings, Map<String, String> secrets, URI publicUrl) {
-        Map<String, String> all = new HashMap<>();
-        for (SettingDescriptor d : ProviderRegistry.descriptors(factory)) {
-            if (d.defaultValue() != null) {
-                all.put(d.name(), d.defaultValue());
-            }
-        }
-        all.putAll(settings);
-        all.putAll(secrets);
-        boolean enabled = Boolean.parseBoolean(all.getOrDefault(BrokerSettings.ENABLED, "false"));
-        URI redirect = URI.create(publicUrl + "/api/users/authenticatedToken/" + id);
-        try (IdentityProvider ignored = factory.create(new ProviderContext(id, new ProviderSettings(all), redirect))) {
+        try (IdentityProvider ignored = instances.create(factory, id, settings, secrets, publicUrl)) {
             return Optional.empty();
         } catch (InvalidSettingsException e) {
             // a disabled instance may be saved half-configured, but a value given must still be a usable one
+            boolean enabled = BrokerSettings.enabled(ProviderInstances.effective(factory, settings));
             boolean given = settings.containsKey(e.setting()) || secrets.containsKey(e.setting());
             return enabled || given ? Optional.of(e) : Optional.empty();
         }

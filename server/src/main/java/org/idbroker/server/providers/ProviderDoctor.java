@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,9 +12,6 @@ import org.idbroker.server.BrokerConfig;
 import org.idbroker.spi.Finding;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.IdentityProviderFactory;
-import org.idbroker.spi.InvalidSettingsException;
-import org.idbroker.spi.ProviderContext;
-import org.idbroker.spi.ProviderSettings;
 import org.idbroker.spi.SettingDescriptor;
 
 /**
@@ -27,6 +23,7 @@ import org.idbroker.spi.SettingDescriptor;
 public final class ProviderDoctor {
 
     private final ProviderTypes types;
+    private final ProviderInstances instances;
     private final URI publicUrl;
 
     /**
@@ -35,6 +32,7 @@ public final class ProviderDoctor {
      */
     public ProviderDoctor(ProviderTypes types, URI publicUrl) {
         this.types = requireNonNull(types, "types is null");
+        this.instances = new ProviderInstances(types);
         this.publicUrl = requireNonNull(publicUrl, "publicUrl is null");
     }
 
@@ -50,18 +48,7 @@ public final class ProviderDoctor {
         }
         IdentityProviderFactory factory = found.get();
         List<SettingDescriptor> descriptors = ProviderRegistry.descriptors(factory);
-        Map<String, String> all = new HashMap<>();
-        for (SettingDescriptor d : descriptors) {
-            if (!d.secret() && d.defaultValue() != null) {
-                all.put(d.name(), d.defaultValue());
-            }
-        }
-        record.settings().forEach((k, v) -> {
-            if (v != null && !v.isBlank()) {
-                all.put(k, v);
-            }
-        });
-        boolean enabled = Boolean.parseBoolean(all.getOrDefault(BrokerSettings.ENABLED, "false"));
+        boolean enabled = BrokerSettings.enabled(ProviderInstances.effective(factory, record.settings()));
         findings.add(enabled ? Finding.ok("enabled", "the provider is enabled and shown on the sign-in page")
                 : Finding.warn("enabled", "the provider is disabled: nobody can sign in with it. Turn Enabled on once"
                         + " the other findings are OK (an administrator can try it first with a test sign-in)"));
@@ -81,17 +68,13 @@ public final class ProviderDoctor {
         }
         Map<String, String> problems = SettingsValidator.validate(factory, record.settings(), record.secrets().keySet());
         problems.remove(BrokerSettings.ENABLED);
-        Map<String, String> withSecrets = new HashMap<>(all);
-        withSecrets.putAll(record.secrets());
         URI redirect = BrokerConfig.redirectUri(publicUrl, record.id());
         IdentityProvider provider = null;
         if (problems.isEmpty()) {
-            try {
-                provider = factory.create(new ProviderContext(record.id(), new ProviderSettings(withSecrets), redirect));
-            } catch (InvalidSettingsException e) {
-                problems.put(e.setting(), e.getMessage());
-            } catch (RuntimeException e) {
-                problems.put("provider", "the provider could not be built: " + e.getMessage());
+            ProviderInstances.Instance built = instances.build(record, publicUrl);
+            provider = built.provider();
+            if (built.problem() != null) {
+                problems.put(built.problem().setting() != null ? built.problem().setting() : "provider", built.problem().message());
             }
         }
         problems.forEach((name, message) -> findings.add(Finding.fail("settings", "setting '" + name + "': " + message)));

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.idbroker.core.providers.ConfiguredProvider;
+import org.idbroker.core.providers.ProviderDirectory;
 import org.idbroker.core.providers.ProviderRecord;
 import org.idbroker.core.providers.ProviderStore;
-import org.idbroker.core.signin.ProviderPolicy;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.IdentityProviderFactory;
@@ -30,28 +31,32 @@ import org.slf4j.LoggerFactory;
  * change saved on any node is noticed here within {@link #REFRESH_INTERVAL}: the registry compares
  * a digest of the stored versions and rebuilds only what changed.
  */
-public final class ProviderRegistry implements AutoCloseable {
+public final class ProviderRegistry implements ProviderDirectory, AutoCloseable {
 
     public static final Duration REFRESH_INTERVAL = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);
 
     private final ProviderStore store;
     private final ProviderTypes types;
+    private final ProviderInstances instances;
     private final BrokerConfig config;
     private final Clock clock;
     private final Function<String, IdpCalls> idpCalls;
 
     private volatile Snapshot snapshot = new Snapshot("", Map.of(), Instant.EPOCH);
 
-    public ProviderRegistry(ProviderStore store, ProviderTypes types, BrokerConfig config, Clock clock) {
-        this(store, types, config, clock, id -> IdpCalls.NONE);
-    }
+    private final int idpCallsPerProvider;
 
-    /** @param idpCalls what each instance tells of its calls to the IdP (the metrics) */
+    /**
+     * @param idpCalls what each instance tells of its calls to the IdP (the metrics)
+     * @param idpCallsPerProvider how many of each provider's calls to its IdP may be in flight at once ({@link IdpCallLimit})
+     */
     public ProviderRegistry(ProviderStore store, ProviderTypes types, BrokerConfig config, Clock clock,
-            Function<String, IdpCalls> idpCalls) {
+            Function<String, IdpCalls> idpCalls, int idpCallsPerProvider) {
+        this.idpCallsPerProvider = idpCallsPerProvider;
         this.store = requireNonNull(store, "store is null");
         this.types = requireNonNull(types, "types is null");
+        this.instances = new ProviderInstances(types);
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.idpCalls = requireNonNull(idpCalls, "idpCalls is null");
@@ -67,6 +72,7 @@ public final class ProviderRegistry implements AutoCloseable {
         return all().stream().filter(ConfiguredProvider::enabled).toList();
     }
 
+    @Override
     public Optional<ConfiguredProvider> find(String id) {
         return Optional.ofNullable(current().providers.get(id));
     }
@@ -120,47 +126,20 @@ public final class ProviderRegistry implements AutoCloseable {
     }
 
     private ConfiguredProvider build(ProviderRecord record) {
-        Optional<IdentityProviderFactory> factory = types.find(record.type());
-        Map<String, String> effective = new LinkedHashMap<>();
-        List<SettingDescriptor> descriptors = factory.map(ProviderRegistry::descriptors).orElse(BrokerSettings.DESCRIPTORS);
-        for (SettingDescriptor d : descriptors) {
-            if (!d.secret() && d.defaultValue() != null) {
-                effective.put(d.name(), d.defaultValue());
-            }
+        ProviderInstances.Instance built = instances.build(record, config.publicUrl(), idpCalls.apply(record.id()));
+        Map<String, String> effective = built.settings();
+        boolean enabled = BrokerSettings.enabled(effective);
+        ProviderInstances.Problem problem = built.problem();
+        if (problem != null && (enabled || problem.kind() != ProviderInstances.Problem.Kind.INVALID_SETTINGS)) {
+            LOG.warn(problem.kind() == ProviderInstances.Problem.Kind.TYPE_MISSING ? "Provider {}: {}" : "Provider {} cannot be used: {}",
+                    record.id(), problem.describe());
         }
-        record.settings().forEach((k, v) -> {
-            if (v != null && !v.isBlank()) {
-                effective.put(k, v);
-            }
-        });
-        boolean enabled = Boolean.parseBoolean(effective.getOrDefault(BrokerSettings.ENABLED, "false"));
-        String displayName = effective.getOrDefault(BrokerSettings.DISPLAY_NAME, record.id());
-        ProviderPolicy policy = new ProviderPolicy(record.id(),
-                Boolean.parseBoolean(effective.getOrDefault(BrokerSettings.ALLOW_AUTO_USER_CREATION, "true")),
-                Boolean.parseBoolean(effective.getOrDefault(BrokerSettings.TRUST_EMAIL, "false")));
-        if (factory.isEmpty()) {
-            String problem = "the provider type '" + record.type() + "' is not installed on this node";
-            LOG.warn("Provider {}: {}", record.id(), problem);
-            return new ConfiguredProvider(record.id(), record.type(), displayName, enabled, policy, effective, null, problem, record.version());
-        }
-        Map<String, String> withSecrets = new HashMap<>(effective);
-        withSecrets.putAll(record.secrets());
-        try {
-            IdentityProvider provider = factory.get().create(
-                    new ProviderContext(record.id(), new ProviderSettings(withSecrets), config.redirectUri(record.id()),
-                            idpCalls.apply(record.id())));
-            return new ConfiguredProvider(record.id(), record.type(), displayName, enabled, policy, effective, provider, null, record.version());
-        } catch (InvalidSettingsException e) {
-            String problem = "setting '" + e.setting() + "': " + e.getMessage();
-            if (enabled) {
-                LOG.warn("Provider {} cannot be used: {}", record.id(), problem);
-            }
-            return new ConfiguredProvider(record.id(), record.type(), displayName, enabled, policy, effective, null, problem, record.version());
-        } catch (RuntimeException e) {
-            String problem = "the provider could not be built: " + e.getMessage();
-            LOG.warn("Provider {} cannot be used: {}", record.id(), problem);
-            return new ConfiguredProvider(record.id(), record.type(), displayName, enabled, policy, effective, null, problem, record.version());
-        }
+        String displayName = BrokerSettings.displayName(record.id(), effective);
+        IdentityProvider provider = built.provider() == null ? null
+                : IdpCallLimit.wrap(built.provider(), displayName, idpCallsPerProvider);
+        return new ConfiguredProvider(record.id(), record.type(), displayName, enabled,
+                BrokerSettings.policy(record.id(), effective), effective, provider,
+                problem == null ? null : problem.describe(), record.version());
     }
 
     @Override

@@ -22,7 +22,18 @@ public final class ProviderTypes {
                         + previous.getClass().getName() + " and " + factory.getClass().getName());
             }
         }
+        List<String> defaults = byType.values().stream().filter(IdentityProviderFactory::defaultForNewInstances)
+                .map(IdentityProviderFactory::type).sorted().toList();
+        if (defaults.size() > 1) {
+            throw new IllegalStateException("more than one provider type says it is the default for new instances: "
+                    + String.join(", ", defaults));
+        }
         this.factories = Map.copyOf(byType);
+    }
+
+    /** The type a new instance gets when none is named, if an installed type says it is the one. */
+    public Optional<IdentityProviderFactory> defaultForNewInstances() {
+        return factories.values().stream().filter(IdentityProviderFactory::defaultForNewInstances).findFirst();
     }
 
     /** The factories on the class path of this class loader. */

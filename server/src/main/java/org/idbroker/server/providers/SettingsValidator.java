@@ -30,7 +30,7 @@ public final class SettingsValidator {
         settings.keySet().stream().filter(name -> !known.contains(name)).sorted()
                 .forEach(name -> errors.put(name, "unknown setting for the provider type '" + factory.type()
                         + "'; known settings: " + String.join(", ", known.stream().sorted().toList())));
-        boolean enabled = Boolean.parseBoolean(settings.getOrDefault(BrokerSettings.ENABLED, "false"));
+        boolean enabled = BrokerSettings.enabled(settings);
         for (SettingDescriptor d : descriptors) {
             String value = settings.get(d.name());
             boolean present = d.secret() ? secretNames.contains(d.name()) : value != null && !value.isBlank();

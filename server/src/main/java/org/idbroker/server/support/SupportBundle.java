@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -29,14 +28,12 @@ import org.idbroker.core.users.ExternalIdentity;
 import org.idbroker.core.users.User;
 import org.idbroker.core.users.Users;
 import org.idbroker.server.providers.ProviderDoctor;
+import org.idbroker.server.providers.ProviderInstances;
 import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.server.providers.ProviderTypes;
 import org.idbroker.spi.Finding;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.IdentityProviderFactory;
-import org.idbroker.spi.InvalidSettingsException;
-import org.idbroker.spi.ProviderContext;
-import org.idbroker.spi.ProviderSettings;
 import org.idbroker.spi.SettingDescriptor;
 import org.jdbi.v3.core.Jdbi;
 
@@ -144,19 +141,13 @@ public final class SupportBundle {
     }
 
     private Map<String, String> metadata(ProviderRecord record) {
-        Optional<IdentityProviderFactory> factory = types.find(record.type());
-        if (factory.isEmpty()) {
+        IdentityProvider built = new ProviderInstances(types).build(record, publicUrl).provider();
+        if (built == null) {
             return Map.of();
         }
-        Map<String, String> values = new LinkedHashMap<>();
-        ProviderRegistry.descriptors(factory.get()).stream().filter(d -> !d.secret() && d.defaultValue() != null)
-                .forEach(d -> values.put(d.name(), d.defaultValue()));
-        values.putAll(record.settings());
-        values.putAll(record.secrets());
-        try (IdentityProvider provider = factory.get().create(new ProviderContext(record.id(), new ProviderSettings(values),
-                org.idbroker.server.BrokerConfig.redirectUri(publicUrl, record.id())))) {
+        try (IdentityProvider provider = built) {
             return provider.metadataDocuments();
-        } catch (InvalidSettingsException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return Map.of();
         }
     }

@@ -22,7 +22,7 @@ import org.idbroker.core.apikeys.ApiKey;
 import org.idbroker.core.apikeys.ApiKeys;
 import org.idbroker.core.apikeys.CreatedApiKey;
 import org.idbroker.server.auth.Authenticator;
-import org.idbroker.server.auth.Principal;
+import org.idbroker.core.users.Caller;
 
 /**
  * The signed-in user's API keys. A key is shown once, when created; after that only its name and
@@ -45,12 +45,12 @@ public final class ApiKeysResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(KeyBody body, @Context HttpHeaders headers) {
-        Principal principal = authenticator.require(headers);
-        if (!principal.viaSession()) {
+        Caller caller = authenticator.require(headers);
+        if (!caller.viaSession()) {
             throw new ApiException(403, "session_required", "Create API keys while signed in, not with another API key.");
         }
         KeyBody input = Params.body(body, "name");
-        CreatedApiKey created = apiKeys.create(principal.user().id(), input.name());
+        CreatedApiKey created = apiKeys.create(caller.user().id(), input.name());
         ApiKey key = created.key();
         return Response.created(URI.create("/api/users/me/api-keys/" + key.id()))
                 .entity(new CreatedKeyView(key.id(), key.name(), key.prefix(), key.created(), created.secret()))
@@ -59,16 +59,16 @@ public final class ApiKeysResource {
 
     @GET
     public List<KeyView> list(@Context HttpHeaders headers) {
-        Principal principal = authenticator.require(headers);
-        return apiKeys.list(principal.user().id()).stream()
+        Caller caller = authenticator.require(headers);
+        return apiKeys.list(caller.user().id()).stream()
                 .map(k -> new KeyView(k.id(), k.name(), k.prefix(), k.created(), k.lastUsed())).toList();
     }
 
     @DELETE
     @Path("/{id: " + Params.UUID + "}")
     public Response revoke(@PathParam("id") UUID id, @Context HttpHeaders headers) {
-        Principal principal = authenticator.require(headers);
-        apiKeys.revoke(principal.user().id(), id);
+        Caller caller = authenticator.require(headers);
+        apiKeys.revoke(caller.user().id(), id);
         return Response.noContent().build();
     }
 

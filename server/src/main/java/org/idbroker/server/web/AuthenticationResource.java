@@ -8,7 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
-import org.idbroker.server.providers.ConfiguredProvider;
+import org.idbroker.core.providers.ConfiguredProvider;
 import org.idbroker.server.providers.ProviderRegistry;
 
 /** What the sign-in page shows: the enabled providers. */

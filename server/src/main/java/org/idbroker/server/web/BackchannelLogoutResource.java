@@ -18,7 +18,8 @@ import java.util.Optional;
 import org.idbroker.core.events.Events;
 import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.core.sessions.IdpLogouts;
-import org.idbroker.server.providers.ConfiguredProvider;
+import org.idbroker.core.providers.ConfiguredProvider;
+import org.idbroker.server.providers.IdpCallLimit;
 import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.LogoutNotice;
@@ -70,6 +71,12 @@ public final class BackchannelLogoutResource {
         try {
             notice = provider.get().validateLogoutToken(tokens.get(0));
         } catch (SignInRejectedException e) {
+            if (IdpCallLimit.isBusy(e)) {
+                // the IdP retries a logout it could not deliver: tell it when
+                return Response.status(503).type(MediaType.APPLICATION_JSON_TYPE)
+                        .entity(Map.of("error", "temporarily_unavailable", "error_description", e.getMessage()))
+                        .header("Retry-After", IdpCallLimit.RETRY_AFTER_SECONDS).header("Cache-Control", "no-store").build();
+            }
             return refuse(id, e.reason().code(), e.getMessage());
         }
         IdpLogouts.Outcome outcome = logouts.end(id, notice);

@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
+import org.idbroker.core.signin.ClaimsPreview;
 
 /** Shows a claims preview: an escaped HTML page for a browser, JSON for a script. */
 @Singleton

@@ -24,7 +24,7 @@ import org.idbroker.core.providers.ProviderRecord;
 import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.auth.Authenticator;
-import org.idbroker.server.auth.Principal;
+import org.idbroker.core.users.Caller;
 import org.idbroker.server.providers.InvalidConfigurationException;
 import org.idbroker.server.providers.ProviderConfigurator;
 import org.idbroker.server.providers.ProviderDoctor;
@@ -94,7 +94,7 @@ public final class ConfigurationResource {
     @Path("/providers/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response save(@PathParam("id") String id, ProviderInput input, @Context HttpHeaders headers) {
-        Principal principal = authenticator.require(headers, PERMISSION);
+        Caller caller = authenticator.require(headers, PERMISSION);
         if (input == null) {
             throw ApiException.badRequest("invalid_request", "Send {\"type\": ..., \"settings\": {...}, \"secrets\": {...}}.");
         }
@@ -116,8 +116,8 @@ public final class ConfigurationResource {
         details.put("version", saved.version());
         details.put("settings", saved.settings());
         details.put("secretsChanged", new TreeSet<>(secrets.keySet()));
-        events.record(PROVIDER_SAVED, Events.SUCCESS, null, null, principal.user().id(), saved.id(), details);
-        LOG.info("Provider {} {} by {} (version {})", saved.id(), existed ? "updated" : "created", principal.user().username(),
+        events.record(PROVIDER_SAVED, Events.SUCCESS, null, null, caller.user().id(), saved.id(), details);
+        LOG.info("Provider {} {} by {} (version {})", saved.id(), existed ? "updated" : "created", caller.user().username(),
                 saved.version());
         return Response.status(existed ? 200 : 201).entity(view(saved)).build();
     }
@@ -125,13 +125,13 @@ public final class ConfigurationResource {
     @DELETE
     @Path("/providers/{id}")
     public Response delete(@PathParam("id") String id, @Context HttpHeaders headers) {
-        Principal principal = authenticator.require(headers, PERMISSION);
+        Caller caller = authenticator.require(headers, PERMISSION);
         ProviderRecord record = find(id);
         store.delete(record.id());
         registry.invalidate();
-        events.record(PROVIDER_DELETED, Events.SUCCESS, null, null, principal.user().id(), record.id(),
+        events.record(PROVIDER_DELETED, Events.SUCCESS, null, null, caller.user().id(), record.id(),
                 Map.of("type", record.type()));
-        LOG.info("Provider {} deleted by {}", record.id(), principal.user().username());
+        LOG.info("Provider {} deleted by {}", record.id(), caller.user().username());
         return Response.noContent().build();
     }
 

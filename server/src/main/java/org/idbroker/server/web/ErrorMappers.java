@@ -6,7 +6,10 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.eclipse.jetty.http.HttpException;
 import org.glassfish.jersey.message.internal.HeaderValueException;
 import org.idbroker.core.admin.ChangeRefusedException;
 import org.slf4j.Logger;
@@ -16,6 +19,9 @@ import org.slf4j.LoggerFactory;
 public final class ErrorMappers {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMappers.class);
+
+    /** The limit in Jetty's "Request body is too large: 40800>32768". */
+    private static final Pattern LIMIT = Pattern.compile(">(\\d{1,18})$");
 
     private ErrorMappers() {
     }
@@ -47,6 +53,11 @@ public final class ErrorMappers {
     public static final class Json implements ExceptionMapper<JsonProcessingException> {
         @Override
         public Response toResponse(JsonProcessingException e) {
+            // Jackson wraps what the body's stream threw, such as Jetty's 413 past the body limit
+            Response clientError = clientError(e);
+            if (clientError != null) {
+                return clientError;
+            }
             String detail = e.getOriginalMessage() == null ? "" : ": " + e.getOriginalMessage().lines().findFirst().orElse("");
             if (detail.length() > 200) {
                 detail = detail.substring(0, 200);
@@ -92,7 +103,8 @@ public final class ErrorMappers {
                 case 404 -> json(404, "not_found", "There is nothing at this address.");
                 case 405 -> json(405, "method_not_allowed", "This address does not take that HTTP method.");
                 case 406 -> json(406, "not_acceptable", "This address cannot answer in the requested media type.");
-                case 415 -> json(415, "unsupported_media_type", "Send the body as application/json.");
+                case 415 -> json(415, "unsupported_media_type", "Send the body in the media type this address takes: application/json"
+                        + " for the API, an application/x-www-form-urlencoded form for the IdP's callback and back-channel logout.");
                 case 413 -> json(413, "payload_too_large", "The request body is too large.");
                 default -> json(status, "bad_request", "The request is not valid.");
             };
@@ -112,9 +124,33 @@ public final class ErrorMappers {
         }
     }
 
+    /**
+     * A client error Jetty raised while the body was being read: a chunked body past its limit
+     * ({@code BodyLimits}) is 413 with the limit, not a server error.
+     */
+    static Response clientError(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+                if (http.getCode() == 413) {
+                    Matcher limit = LIMIT.matcher(String.valueOf(http.getReason()));
+                    return json(413, "payload_too_large", limit.find()
+                            ? "The request body is larger than " + Long.parseLong(limit.group(1)) / 1024
+                                    + " KiB, the most this address accepts."
+                            : "The request body is too large.");
+                }
+                return json(http.getCode(), "bad_request", "The request is not valid.");
+            }
+        }
+        return null;
+    }
+
     public static final class Any implements ExceptionMapper<Throwable> {
         @Override
         public Response toResponse(Throwable e) {
+            Response clientError = clientError(e);
+            if (clientError != null) {
+                return clientError;
+            }
             LOG.error("Request failed", e);
             return json(500, "internal_error", "The broker failed to answer; the server log says why.");
         }

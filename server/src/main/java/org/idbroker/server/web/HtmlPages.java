@@ -21,7 +21,13 @@ public final class HtmlPages {
         if (!wantsHtml(headers)) {
             return ErrorMappers.json(status, code, message);
         }
-        String html = """
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
+                .header("Cache-Control", "no-store").entity(signInRefusedHtml(code, message)).build();
+    }
+
+    /** The refused sign-in page's HTML, for answers made outside Jersey. */
+    public static String signInRefusedHtml(String code, String message) {
+        return """
                 <!doctype html>
                 <html lang="en">
                 <head>
@@ -40,8 +46,6 @@ public final class HtmlPages {
                 </body>
                 </html>
                 """.formatted(escape(message), escape(code));
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
-                .header("Cache-Control", "no-store").entity(html).build();
     }
 
     public static String escape(String text) {

@@ -29,8 +29,8 @@ import org.idbroker.core.users.User;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.auth.Authenticator;
 import org.idbroker.server.auth.Cookies;
-import org.idbroker.server.auth.Principal;
-import org.idbroker.server.providers.ConfiguredProvider;
+import org.idbroker.core.users.Caller;
+import org.idbroker.core.providers.ConfiguredProvider;
 import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.spi.EndSessionRequest;
 import org.idbroker.spi.IdentityProvider;
@@ -70,10 +70,10 @@ public final class MeResource {
     @GET
     @Path("/me")
     public Me me(@HeaderParam(Authenticator.API_KEY_HEADER) String apiKey, @CookieParam(Cookies.SESSION) String sessionToken) {
-        Principal principal = authenticator.authenticate(apiKey, sessionToken, true).orElseThrow(ApiException::unauthorized);
-        User user = principal.user();
-        Membership membership = principal.membership();
-        List<IdentityView> identities = principal.identities().stream()
+        Caller caller = authenticator.authenticate(apiKey, sessionToken, true).orElseThrow(ApiException::unauthorized);
+        User user = caller.user();
+        Membership membership = caller.membership();
+        List<IdentityView> identities = caller.identities().stream()
                 .map(i -> new IdentityView(i.providerId(), i.issuer(), i.subject(), i.email())).toList();
         return new Me(user.id(), user.username(), user.displayName(), user.email(), identities, user.externalGroups(),
                 membership.teams(), membership.permissions());

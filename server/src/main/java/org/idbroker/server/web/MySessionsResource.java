@@ -21,7 +21,7 @@ import org.idbroker.core.sessions.Sessions;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.auth.Authenticator;
 import org.idbroker.server.auth.Cookies;
-import org.idbroker.server.auth.Principal;
+import org.idbroker.core.users.Caller;
 
 /** Your own sessions: see where you are signed in, and end one or all of them. */
 @Path("/api/users/me/sessions")
@@ -45,7 +45,7 @@ public final class MySessionsResource {
 
     @GET
     public List<SessionView> list(@Context HttpHeaders headers) {
-        Principal me = authenticator.require(headers);
+        Caller me = authenticator.require(headers);
         return sessions.list(me.user().id()).stream().map(s -> SessionView.of(s, sessions, me.sessionId())).toList();
     }
 
@@ -53,7 +53,7 @@ public final class MySessionsResource {
     @DELETE
     @Path("/{sessionId}")
     public Response end(@PathParam("sessionId") String sessionId, @Context HttpHeaders headers) {
-        Principal me = authenticator.require(headers);
+        Caller me = authenticator.require(headers);
         UUID id = parse(sessionId);
         if (id == null || !sessions.delete(me.user().id(), id)) {
             throw ApiException.notFound("You have no session with id '" + shorten(sessionId)
@@ -70,7 +70,7 @@ public final class MySessionsResource {
     /** Ends all your sessions, or all but the current one with {@code keepCurrent=true}. */
     @DELETE
     public Response endAll(@QueryParam("keepCurrent") String keepCurrent, @Context HttpHeaders headers) {
-        Principal me = authenticator.require(headers);
+        Caller me = authenticator.require(headers);
         boolean keep;
         if (keepCurrent == null || keepCurrent.equals("false")) {
             keep = false;

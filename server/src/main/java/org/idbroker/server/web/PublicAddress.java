@@ -71,13 +71,6 @@ final class PublicAddress {
         return URI.create(uri.append(CHECKED).append("=1").toString());
     }
 
-    /** The refusal of a callback whose sign-in started at {@code startedHost}: says so, and names the address to use. */
-    static String otherHostMessage(String startedHost, URI publicUrl) {
-        return "This sign-in was started at " + startedHost + ", but the identity provider sends everyone back to the broker's "
-                + "public address, " + publicUrl + ", and a browser keeps a sign-in for the address it was started at. "
-                + "Open " + publicUrl + "/app/sign-in and sign in from there.";
-    }
-
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }

@@ -20,7 +20,7 @@ import org.idbroker.core.sessions.SessionLifetimes;
 import org.idbroker.core.sessions.Sessions;
 import org.idbroker.core.sessions.StoredSessionLifetimes;
 import org.idbroker.server.auth.Authenticator;
-import org.idbroker.server.auth.Principal;
+import org.idbroker.core.users.Caller;
 import org.idbroker.server.sessions.SessionMaintenance;
 
 /**
@@ -61,7 +61,7 @@ public final class SessionSettingsResource {
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public LifetimeSettings put(JsonNode wanted, @Context HttpHeaders headers) {
-        Principal admin = authenticator.require(headers, "administer-system");
+        Caller admin = authenticator.require(headers, "administer-system");
         if (wanted == null || !wanted.isObject()) {
             throw ApiException.badRequest("invalid_request", "Send a JSON object {\"idleMinutes\": N, \"absoluteMinutes\": M}.");
         }

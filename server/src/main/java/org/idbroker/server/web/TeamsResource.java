@@ -29,7 +29,7 @@ import org.idbroker.core.teams.Roles;
 import org.idbroker.core.teams.Team;
 import org.idbroker.core.teams.Teams;
 import org.idbroker.server.auth.Authenticator;
-import org.idbroker.server.auth.Principal;
+import org.idbroker.core.users.Caller;
 
 /**
  * Teams: their members, external groups and roles. Reading needs {@code view-teams}, changing
@@ -61,7 +61,7 @@ public final class TeamsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(TeamBody body, @Context HttpHeaders headers) {
-        Principal actor = authenticator.require(headers, Permission.EDIT_TEAMS);
+        Caller actor = authenticator.require(headers, Permission.EDIT_TEAMS);
         TeamBody input = Params.body(body, "name, description");
         Team team = teams.create(input.name(), input.description(), actor.user().id());
         return Response.created(URI.create("/api/teams/" + team.id())).entity(TeamView.of(team)).build();
@@ -80,7 +80,7 @@ public final class TeamsResource {
     @Path("/{id: " + Params.UUID + "}")
     @Consumes(MediaType.APPLICATION_JSON)
     public TeamView update(@PathParam("id") UUID id, TeamBody body, @Context HttpHeaders headers) {
-        Principal actor = requireMayChange(headers, id);
+        Caller actor = requireMayChange(headers, id);
         TeamBody input = Params.body(body, "name, description");
         return TeamView.of(teams.update(id, input.name(), input.description(), actor.user().id()));
     }
@@ -88,7 +88,7 @@ public final class TeamsResource {
     @DELETE
     @Path("/{id: " + Params.UUID + "}")
     public Response delete(@PathParam("id") UUID id, @Context HttpHeaders headers) {
-        Principal actor = requireMayChange(headers, id);
+        Caller actor = requireMayChange(headers, id);
         teams.delete(id, actor.user().id());
         return Response.noContent().build();
     }
@@ -96,14 +96,14 @@ public final class TeamsResource {
     @PUT
     @Path("/{id: " + Params.UUID + "}/members/{userId: " + Params.UUID + "}")
     public TeamView addMember(@PathParam("id") UUID id, @PathParam("userId") UUID userId, @Context HttpHeaders headers) {
-        Principal actor = requireMayChange(headers, id);
+        Caller actor = requireMayChange(headers, id);
         return TeamView.of(teams.addMember(id, userId, actor.user().id()));
     }
 
     @DELETE
     @Path("/{id: " + Params.UUID + "}/members/{userId: " + Params.UUID + "}")
     public TeamView removeMember(@PathParam("id") UUID id, @PathParam("userId") UUID userId, @Context HttpHeaders headers) {
-        Principal actor = requireMayChange(headers, id);
+        Caller actor = requireMayChange(headers, id);
         return TeamView.of(teams.removeMember(id, userId, actor.user().id()));
     }
 
@@ -112,7 +112,7 @@ public final class TeamsResource {
     @Path("/{id: " + Params.UUID + "}/external-groups")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response addExternalGroup(@PathParam("id") UUID id, ExternalGroupBody body, @Context HttpHeaders headers) {
-        Principal actor = requireMayChange(headers, id);
+        Caller actor = requireMayChange(headers, id);
         ExternalGroupBody input = Params.body(body, "id (the group or role id the IdP sends), displayName");
         Team team = teams.addExternalGroup(id, input.id(), input.displayName(), actor.user().id());
         String added = team.externalGroups().stream().filter(g -> g.id().equalsIgnoreCase(input.id().strip()))
@@ -126,14 +126,14 @@ public final class TeamsResource {
     @Path("/{id: " + Params.UUID + "}/external-groups/{groupId: .+}")
     public TeamView removeExternalGroup(@PathParam("id") UUID id, @PathParam("groupId") String groupId,
             @Context HttpHeaders headers) {
-        Principal actor = requireMayChange(headers, id);
+        Caller actor = requireMayChange(headers, id);
         return TeamView.of(teams.removeExternalGroup(id, groupId, actor.user().id()));
     }
 
     @PUT
     @Path("/{id: " + Params.UUID + "}/roles/{roleId}")
     public TeamView addRole(@PathParam("id") UUID id, @PathParam("roleId") String roleId, @Context HttpHeaders headers) {
-        Principal actor = requireMayChange(headers, id);
+        Caller actor = requireMayChange(headers, id);
         requireHolds(actor, roles.find(roleId).map(Role::permissions).orElse(List.of()));
         return TeamView.of(teams.addRole(id, roleId, actor.user().id()));
     }
@@ -141,18 +141,18 @@ public final class TeamsResource {
     @DELETE
     @Path("/{id: " + Params.UUID + "}/roles/{roleId}")
     public TeamView removeRole(@PathParam("id") UUID id, @PathParam("roleId") String roleId, @Context HttpHeaders headers) {
-        Principal actor = requireMayChange(headers, id);
+        Caller actor = requireMayChange(headers, id);
         return TeamView.of(teams.removeRole(id, roleId, actor.user().id()));
     }
 
     /** {@code edit-teams}, and every permission the team grants: nobody hands out, or joins, more than they hold. */
-    private Principal requireMayChange(HttpHeaders headers, UUID teamId) {
-        Principal actor = authenticator.require(headers, Permission.EDIT_TEAMS);
+    private Caller requireMayChange(HttpHeaders headers, UUID teamId) {
+        Caller actor = authenticator.require(headers, Permission.EDIT_TEAMS);
         requireHolds(actor, teams.permissionsGranted(teamId));
         return actor;
     }
 
-    private void requireHolds(Principal actor, Collection<String> permissions) {
+    private void requireHolds(Caller actor, Collection<String> permissions) {
         Set<String> held = actor.membership().permissions();
         if (held.contains(Permission.ADMINISTER_SYSTEM.code())) {
             return;

@@ -18,7 +18,7 @@ import org.idbroker.core.events.Events;
 import org.idbroker.core.sessions.Sessions;
 import org.idbroker.core.users.Users;
 import org.idbroker.server.auth.Authenticator;
-import org.idbroker.server.auth.Principal;
+import org.idbroker.core.users.Caller;
 
 /** A user's sessions, for administrators: see them ({@code view-users}), end them all ({@code edit-users}). */
 @Path("/api/users/{userId: " + UserSessionsResource.UUID_PATTERN + "}/sessions")
@@ -42,7 +42,7 @@ public final class UserSessionsResource {
 
     @GET
     public List<SessionView> list(@PathParam("userId") String userId, @Context HttpHeaders headers) {
-        Principal admin = authenticator.require(headers, "view-users");
+        Caller admin = authenticator.require(headers, "view-users");
         UUID id = existingUser(userId);
         return sessions.list(id).stream().map(s -> SessionView.of(s, sessions, admin.sessionId())).toList();
     }
@@ -50,7 +50,7 @@ public final class UserSessionsResource {
     /** Ends every session of the user: they must sign in again everywhere. */
     @DELETE
     public Map<String, Integer> endAll(@PathParam("userId") String userId, @Context HttpHeaders headers) {
-        Principal admin = authenticator.require(headers, "edit-users");
+        Caller admin = authenticator.require(headers, "edit-users");
         UUID id = existingUser(userId);
         int ended = sessions.deleteAll(id);
         events.record(MySessionsResource.EVENT, Events.SUCCESS, null, null, id, null,

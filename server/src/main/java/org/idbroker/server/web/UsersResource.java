@@ -33,7 +33,7 @@ import org.idbroker.core.users.UserAdministration;
 import org.idbroker.core.users.UserAdministration.UserInput;
 import org.idbroker.core.users.Users;
 import org.idbroker.server.auth.Authenticator;
-import org.idbroker.server.auth.Principal;
+import org.idbroker.core.users.Caller;
 
 /**
  * User accounts for administrators. Reading needs {@code view-users}, changing {@code edit-users}
@@ -82,7 +82,7 @@ public final class UsersResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(UserBody body, @Context HttpHeaders headers) {
-        Principal actor = authenticator.require(headers, Permission.EDIT_USERS);
+        Caller actor = authenticator.require(headers, Permission.EDIT_USERS);
         UserBody input = Params.body(body, "username, displayName, emailAddress, active");
         User user = administration.create(input.toInput(), actor.user().id());
         return Response.created(URI.create("/api/users/" + user.id())).entity(UserView.of(user)).build();
@@ -93,7 +93,7 @@ public final class UsersResource {
     @Path("/{id: " + Params.UUID + "}")
     @Consumes(MediaType.APPLICATION_JSON)
     public UserView update(@PathParam("id") UUID id, UserBody body, @Context HttpHeaders headers) {
-        Principal actor = authenticator.require(headers, Permission.EDIT_USERS);
+        Caller actor = authenticator.require(headers, Permission.EDIT_USERS);
         UserBody input = Params.body(body, "username, displayName, emailAddress, active");
         requireMayChange(actor, id);
         UserAdministration.Changed changed = administration.update(id, input.toInput(), actor.user().id());
@@ -106,7 +106,7 @@ public final class UsersResource {
     @DELETE
     @Path("/{id: " + Params.UUID + "}")
     public Response delete(@PathParam("id") UUID id, @Context HttpHeaders headers) {
-        Principal actor = authenticator.require(headers, Permission.EDIT_USERS);
+        Caller actor = authenticator.require(headers, Permission.EDIT_USERS);
         requireMayChange(actor, id);
         administration.delete(id, actor.user().id());
         return Response.noContent().build();
@@ -124,7 +124,7 @@ public final class UsersResource {
     @Path("/{id: " + Params.UUID + "}/external-identities/{identityId: " + Params.UUID + "}")
     public Response removeIdentity(@PathParam("id") UUID id, @PathParam("identityId") UUID identityId,
             @Context HttpHeaders headers) {
-        Principal actor = authenticator.require(headers, Permission.EDIT_USERS);
+        Caller actor = authenticator.require(headers, Permission.EDIT_USERS);
         requireMayChange(actor, id);
         administration.removeIdentity(id, identityId, actor.user().id());
         return Response.noContent().build();
@@ -135,7 +135,7 @@ public final class UsersResource {
     }
 
     /** Every permission the target holds: changing an account (its email, say) must not hand over more than the actor has. */
-    private void requireMayChange(Principal actor, UUID target) {
+    private void requireMayChange(Caller actor, UUID target) {
         Set<String> held = actor.membership().permissions();
         if (held.contains(Permission.ADMINISTER_SYSTEM.code())) {
             return;

@@ -41,7 +41,7 @@ import org.idbroker.core.oauth.AuthorizationRequests;
 import org.idbroker.core.sessions.Sessions;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.auth.Authenticator;
-import org.idbroker.server.providers.ConfiguredProvider;
+import org.idbroker.core.providers.ConfiguredProvider;
 import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.server.web.HtmlPages;
 import org.slf4j.Logger;

@@ -27,7 +27,7 @@ import org.idbroker.core.teams.Permission;
 import org.idbroker.core.teams.TeamRef;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.auth.Authenticator;
-import org.idbroker.server.auth.Principal;
+import org.idbroker.core.users.Caller;
 import org.idbroker.server.web.ApiException;
 
 /**
@@ -66,7 +66,7 @@ public final class ClientsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(ClientBody body, @Context HttpHeaders headers) {
-        Principal principal = authenticator.require(headers, Permission.CONFIGURE_CLIENTS);
+        Caller principal = authenticator.require(headers, Permission.CONFIGURE_CLIENTS);
         ClientBody input = body(body);
         CreatedClient created = clients.create(input.clientId(), input.spec(), input.secret(), principal.user().id());
         return Response.created(URI.create("/api/clients/" + created.client().id()))
@@ -78,7 +78,7 @@ public final class ClientsResource {
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     public ClientView update(@PathParam("id") String id, ClientBody body, @Context HttpHeaders headers) {
-        Principal principal = authenticator.require(headers, Permission.CONFIGURE_CLIENTS);
+        Caller principal = authenticator.require(headers, Permission.CONFIGURE_CLIENTS);
         ClientBody input = body(body);
         if (input.secret() != null) {
             throw ApiException.badRequest("invalid_secret", "A secret is changed with POST /api/clients/{id}/secret, not here.");
@@ -92,7 +92,7 @@ public final class ClientsResource {
     @DELETE
     @Path("/{id}")
     public Response delete(@PathParam("id") String id, @Context HttpHeaders headers) {
-        Principal principal = authenticator.require(headers, Permission.CONFIGURE_CLIENTS);
+        Caller principal = authenticator.require(headers, Permission.CONFIGURE_CLIENTS);
         clients.delete(id, principal.user().id());
         return Response.noContent().build();
     }
@@ -101,7 +101,7 @@ public final class ClientsResource {
     @Path("/{id}/secret")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response rotateSecret(@PathParam("id") String id, RotateBody body, @Context HttpHeaders headers) {
-        Principal principal = authenticator.require(headers, Permission.CONFIGURE_CLIENTS);
+        Caller principal = authenticator.require(headers, Permission.CONFIGURE_CLIENTS);
         RotateBody input = body == null ? new RotateBody(null, null) : body;
         long minutes = input.overlapMinutes() == null ? 0 : input.overlapMinutes();
         CreatedClient rotated = clients.rotateSecret(id, input.secret(), Duration.ofMinutes(minutes), principal.user().id());

@@ -1,14 +1,13 @@
-package org.idbroker.it;
+package org.idbroker.providers.oidc;
 
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.idbroker.it.support.MockOAuth2Idp;
-import org.idbroker.it.support.TestingAuthentik;
 import org.idbroker.testkit.IdpShape;
 import org.idbroker.testkit.IdpUnderTest;
 import org.idbroker.testkit.ProviderFeature;
 import org.idbroker.testkit.ProviderTestKit;
+import org.idbroker.testkit.oidc.TestingAuthentik;
 
 /**
  * The provider test kit for the generic OpenID Connect type: against mock-oauth2-server (RS256,

@@ -1,4 +1,4 @@
-package org.idbroker.server.web;
+package org.idbroker.core.signin;
 
 import java.util.List;
 import java.util.Map;
@@ -8,7 +8,7 @@ import java.util.UUID;
 /**
  * The result of a test sign-in: the claims received and what the broker would do.
  *
- * @param mode always {@code test}
+ * @param mode always {@code test} (the claims preview's mode code)
  * @param providerId the provider tested
  * @param outcome {@code would-sign-in} or {@code would-refuse}
  * @param refusal why it would be refused, or {@code null}

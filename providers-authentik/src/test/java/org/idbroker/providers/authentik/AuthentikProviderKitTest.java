@@ -1,4 +1,4 @@
-package org.idbroker.it;
+package org.idbroker.providers.authentik;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,14 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import org.idbroker.it.support.TestingAuthentik;
-import org.idbroker.server.providers.ConfiguredProvider;
+import org.idbroker.core.providers.ConfiguredProvider;
 import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.testkit.ExpectedRefusal;
 import org.idbroker.testkit.IdpShape;
 import org.idbroker.testkit.ProviderFeature;
 import org.idbroker.testkit.ProviderTestKit;
 import org.idbroker.testkit.TestingBrowser;
+import org.idbroker.testkit.oidc.TestingAuthentik;
 import org.junit.jupiter.api.Test;
 
 /** The provider test kit for the Authentik type, against an OpenID provider that behaves like Authentik. */

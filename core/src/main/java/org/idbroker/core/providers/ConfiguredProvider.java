@@ -1,4 +1,4 @@
-package org.idbroker.server.providers;
+package org.idbroker.core.providers;
 
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package org.idbroker.it.support;
+package org.idbroker.providers.oidc;
 
 import java.util.LinkedHashMap;
 import java.util.List;

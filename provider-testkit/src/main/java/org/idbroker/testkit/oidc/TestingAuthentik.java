@@ -1,4 +1,4 @@
-package org.idbroker.it.support;
+package org.idbroker.testkit.oidc;
 
 import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JOSEException;

@@ -1,0 +1,165 @@
+package org.idbroker.server.providers;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.idbroker.core.signin.ProviderBusy;
+import org.idbroker.spi.AuthenticatedIdentity;
+import org.idbroker.spi.CallbackRequest;
+import org.idbroker.spi.EndSessionRequest;
+import org.idbroker.spi.Finding;
+import org.idbroker.spi.IdentityProvider;
+import org.idbroker.spi.LogoutNotice;
+import org.idbroker.spi.RejectionReason;
+import org.idbroker.spi.SignInRejectedException;
+import org.idbroker.spi.SignInRequest;
+import org.idbroker.spi.SignInStart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One provider instance's share of the node: at most {@code limit} requests at once may be inside its
+ * calls that reach the IdP from an unauthenticated request (sign-in start, callback, back-channel
+ * logout), so the other request threads stay free for health checks, the API, the pages and every
+ * other provider's sign-ins. When all are taken, one more waits up to {@link #WAIT} for a free one only
+ * while the IdP is answering (a call finished within the last {@link #WAIT}: a busy but healthy IdP);
+ * otherwise (an IdP that answers nothing) it is refused at once with
+ * {@link RejectionReason#IDP_UNAVAILABLE} rather than taking another thread to wait on it.
+ */
+public final class IdpCallLimit implements IdentityProvider {
+
+    /** How long a call waits for a free place while the IdP is answering; also what "answering" means. */
+    static final Duration WAIT = Duration.ofMillis(500);
+
+    private final IdentityProvider provider;
+    private final String displayName;
+    private final int limit;
+    private final Semaphore permits;
+    /** How many seconds a refused caller is told to wait ({@code Retry-After}). */
+    public static final int RETRY_AFTER_SECONDS = ProviderBusy.RETRY_AFTER_SECONDS;
+    private static final Duration WARN_EVERY = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(IdpCallLimit.class);
+    /** The cause of every refusal for want of a place, so callers tell it from the IdP's own failures. */
+    private static final ProviderBusy BUSY = ProviderBusy.INSTANCE;
+    private volatile long lastWarned = System.nanoTime() - 2 * WARN_EVERY.toNanos();
+    /** When a call last finished, answered or not ({@link System#nanoTime()}). */
+    private volatile long lastFinished = System.nanoTime() - 2 * WAIT.toNanos();
+
+    private IdpCallLimit(IdentityProvider provider, String displayName, int limit) {
+        this.provider = requireNonNull(provider, "provider is null");
+        this.displayName = requireNonNull(displayName, "displayName is null");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        }
+        this.limit = limit;
+        this.permits = new Semaphore(limit);
+    }
+
+    /** {@code provider} with at most {@code limit} of its IdP calls in flight. */
+    public static IdentityProvider wrap(IdentityProvider provider, String displayName, int limit) {
+        return new IdpCallLimit(provider, displayName, limit);
+    }
+
+    /** How many calls are in flight now. */
+    int inFlight() {
+        return limit - permits.availablePermits();
+    }
+
+    /**
+     * Whether a refusal is this limit's (too many waiting on the IdP already): the caller answers 503 with
+     * {@code Retry-After} and writes no event, since nothing reached the IdP.
+     */
+    public static boolean isBusy(SignInRejectedException e) {
+        return ProviderBusy.is(e);
+    }
+
+    @Override
+    public SignInStart startSignIn(SignInRequest request) throws SignInRejectedException {
+        acquire();
+        try {
+            return provider.startSignIn(request);
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public AuthenticatedIdentity finishSignIn(CallbackRequest callback, Map<String, String> remembered)
+            throws SignInRejectedException {
+        acquire();
+        try {
+            return provider.finishSignIn(callback, remembered);
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public LogoutNotice validateLogoutToken(String logoutToken) throws SignInRejectedException {
+        acquire();
+        try {
+            return provider.validateLogoutToken(logoutToken);
+        } finally {
+            release();
+        }
+    }
+
+    /** Not limited: it needs a session, and refusing would silently skip the IdP's sign-out. */
+    @Override
+    public Optional<URI> endSessionUri(EndSessionRequest request) {
+        return provider.endSessionUri(request);
+    }
+
+    /** Not limited: administrators only, with deadlines of its own. */
+    @Override
+    public List<Finding> diagnose() {
+        return provider.diagnose();
+    }
+
+    @Override
+    public Map<String, String> metadataDocuments() {
+        return provider.metadataDocuments();
+    }
+
+    private void release() {
+        lastFinished = System.nanoTime();
+        permits.release();
+    }
+
+    @Override
+    public void close() {
+        provider.close();
+    }
+
+    private void acquire() throws SignInRejectedException {
+        if (permits.tryAcquire()) {
+            return;
+        }
+        boolean answering = System.nanoTime() - lastFinished < WAIT.toNanos();
+        boolean acquired = false;
+        if (answering) {
+            try {
+                acquired = permits.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!acquired) {
+            long now = System.nanoTime();
+            if (now - lastWarned > WARN_EVERY.toNanos()) {
+                lastWarned = now;
+                LOG.warn("{} requests are waiting on the identity provider of {}, the most allowed: more are refused at once"
+                        + " (503) until it answers", limit, displayName);
+            }
+            throw new SignInRejectedException(RejectionReason.IDP_UNAVAILABLE, limit + " sign-ins through " + displayName
+                    + " are already waiting for its identity provider, the most this broker lets wait at once: the provider"
+                    + " is slow or not answering. Try again in a few seconds.", BUSY);
+        }
+    }
+}
