@@ -111,12 +111,7 @@ public final class Database implements AutoCloseable {
         if (schemaCurrent) {
             return this;
         }
-        MigrationInfoService info;
-        try {
-            info = flyway().info();
-        } catch (FlywayException e) {
-            throw new DatabaseUnavailableException("cannot read the database schema's version: " + rootMessage(e), e);
-        }
+        MigrationInfoService info = schemaInfo();
         refuseNewerSchema(info);
         MigrationInfo[] pending = info.pending();
         if (pending.length > 0) {
@@ -139,13 +134,16 @@ public final class Database implements AutoCloseable {
         if (schemaCurrent) {
             return this;
         }
-        MigrationInfoService info;
+        MigrationInfoService info = schemaInfo();
+        return info.applied().length == 0 ? migrate() : requireCurrentSchema();
+    }
+
+    private MigrationInfoService schemaInfo() {
         try {
-            info = flyway().info();
+            return flyway().info();
         } catch (FlywayException e) {
             throw new DatabaseUnavailableException("cannot read the database schema's version: " + rootMessage(e), e);
         }
-        return info.applied().length == 0 ? migrate() : requireCurrentSchema();
     }
 
     private static void refuseNewerSchema(MigrationInfoService info) {
