@@ -15,6 +15,7 @@ import org.idbroker.core.db.Database;
 import org.idbroker.core.db.DatabaseSettings;
 import org.idbroker.core.sessions.SessionLifetimes;
 import org.idbroker.server.BrokerServer;
+import org.idbroker.server.TrafficLimits;
 import org.idbroker.server.cli.Main;
 import org.idbroker.server.operations.Operations;
 import org.idbroker.server.providers.ProviderRegistry;
@@ -73,8 +74,14 @@ public final class TestingBroker implements AutoCloseable {
      * trusted proxies, access log, draining) and this many request threads.
      */
     public static TestingBroker start(Operations operations, int httpThreads) {
+        return start(operations, httpThreads, TrafficLimits.defaults(httpThreads));
+    }
+
+    /** As {@link #start(Operations, int)}, with these traffic limits (IdP calls per provider, sign-in starts per address). */
+    public static TestingBroker start(Operations operations, int httpThreads, TrafficLimits trafficLimits) {
         return new TestingBroker(TestingPostgres.newDatabase(), true, newMasterKeyFile(), null,
-                new BrokerServer.Options(0, "127.0.0.1", null, false, SessionLifetimes.DEFAULT, httpThreads, operations));
+                new BrokerServer.Options(0, "127.0.0.1", null, false, SessionLifetimes.DEFAULT, httpThreads, operations,
+                        trafficLimits));
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.idbroker.it.support.HostileIdp;
 import org.idbroker.it.support.TestingBroker;
+import org.idbroker.server.TrafficLimits;
 import org.idbroker.it.support.TestingBrowser;
 import org.idbroker.server.operations.Operations;
 import org.junit.jupiter.api.AfterEach;
@@ -58,7 +59,9 @@ class DrainTest {
     void fiftySignInsInFlightAllFinishThenThePortIsClosed() throws Exception {
         idp = HostileIdp.start("drain");
         broker = TestingBroker.start(Operations.DEFAULT.withManagementPort(0)
-                .withShutdown(Duration.ofMillis(1_500), Duration.ofSeconds(30)), 64);
+                .withShutdown(Duration.ofMillis(1_500), Duration.ofSeconds(30)), 64,
+                // room for all 50 at one provider's IdP: by default one provider may hold only half the request threads
+                new TrafficLimits(SIGN_INS + 5, TrafficLimits.DEFAULT_SIGN_IN_STARTS_PER_MINUTE));
         Path secret = org.idbroker.testkit.TestingBroker.writeTemp(idp.clientSecret());
         broker.configure("--provider", "GenericOidc", "--enabled", "true", "--issuer", idp.issuer(), "--client-id", idp.clientId(),
                 "--client-secret-file", secret.toString(), "--scopes", "openid profile email", "--allow-auto-user-creation", "true",

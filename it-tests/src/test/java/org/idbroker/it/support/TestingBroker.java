@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.idbroker.server.BrokerServer;
+import org.idbroker.server.TrafficLimits;
 import org.idbroker.server.operations.Operations;
 import org.idbroker.server.providers.ProviderTypes;
 import org.jdbi.v3.core.Jdbi;
@@ -35,6 +36,11 @@ public final class TestingBroker implements AutoCloseable {
     /** A broker on a fresh database with these operations and request threads. */
     public static TestingBroker start(Operations operations, int httpThreads) {
         return new TestingBroker(org.idbroker.testkit.TestingBroker.start(operations, httpThreads));
+    }
+
+    /** A broker on a fresh database with these operations, request threads and traffic limits. */
+    public static TestingBroker start(Operations operations, int httpThreads, TrafficLimits trafficLimits) {
+        return new TestingBroker(org.idbroker.testkit.TestingBroker.start(operations, httpThreads, trafficLimits));
     }
 
     /** A broker on a fresh database with these operations. */
