@@ -1,6 +1,6 @@
 package org.idbroker.server.web;
 
-import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +14,10 @@ import java.util.regex.Pattern;
  * ({@code 127.0.0.1} for {@code localhost}) would come back without its login cookie. So a sign-in is started on
  * the public host, and a callback that lost its cookie that way is told where to go.
  *
- * <p>The host is read from {@code X-Forwarded-Host} (a proxy that rewrites {@code Host} may keep the browser's
- * there), else {@code Host}. Either can be false (a proxy that rewrites {@code Host} and says nothing): a sign-in
- * start is therefore sent to the public host at most once, marked with {@value #CHECKED}, so it never loops. The
+ * <p>The host is the request's own authority: its {@code Host}, or what a trusted proxy forwarded ({@code
+ * Forwarded} / {@code X-Forwarded-Host}, applied by Jetty only from {@code --trusted-proxies}); a header from anyone
+ * else is not believed. A proxy may still rewrite {@code Host} and say nothing: a sign-in start is therefore sent to
+ * the public host at most once, marked with {@value #CHECKED}, so it never loops. The
  * host only ever chooses whether to redirect: the target is always the configured public URL.
  */
 final class PublicAddress {
@@ -28,18 +29,14 @@ final class PublicAddress {
     private PublicAddress() {
     }
 
-    /** The host (and port, when given) the browser used, lower case; empty when no usable header says. */
-    static Optional<String> requestHost(HttpHeaders headers) {
-        for (String name : new String[] {"X-Forwarded-Host", HttpHeaders.HOST}) {
-            String value = headers.getHeaderString(name);
-            if (value != null) {
-                String first = value.split(",", 2)[0].strip();
-                if (HOST.matcher(first).matches()) {
-                    return Optional.of(first.toLowerCase(Locale.ROOT));
-                }
-            }
+    /** The host (and port, when given) the browser used, lower case; empty when the request names none usable. */
+    static Optional<String> requestHost(UriInfo uriInfo) {
+        URI request = uriInfo.getRequestUri();
+        if (request.getHost() == null) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        String host = request.getPort() == -1 ? request.getHost() : request.getHost() + ":" + request.getPort();
+        return HOST.matcher(host).matches() ? Optional.of(host.toLowerCase(Locale.ROOT)) : Optional.empty();
     }
 
     /** Whether {@code host} (as {@link #requestHost} gives it) names the public URL's host and port. */

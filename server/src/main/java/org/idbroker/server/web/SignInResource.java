@@ -59,9 +59,9 @@ public final class SignInResource {
     @Path("/authenticate/{providerId}")
     public Response authenticate(@PathParam("providerId") String providerId,
             @QueryParam("redirectAfterLoginTo") String redirectAfterLoginTo, @QueryParam("mode") String mode,
-            @QueryParam(PublicAddress.CHECKED) String hostChecked, @Context HttpHeaders headers) {
+            @QueryParam(PublicAddress.CHECKED) String hostChecked, @Context UriInfo uriInfo, @Context HttpHeaders headers) {
         // every sign-in starts on the public URL's host, where the IdP sends the browser back (and its cookie is)
-        Optional<String> host = PublicAddress.requestHost(headers);
+        Optional<String> host = PublicAddress.requestHost(uriInfo);
         if (hostChecked == null && host.isPresent() && !PublicAddress.isPublic(host.get(), config.publicUrl())
                 && ProviderStore.ID.matcher(providerId).matches()) {
             return Response.status(302).location(PublicAddress.signInStart(config.publicUrl(), providerId, redirectAfterLoginTo, mode))
@@ -86,21 +86,21 @@ public final class SignInResource {
     @GET
     @Path("/authenticatedToken/{providerId}")
     public Response callback(@PathParam("providerId") String providerId, @Context UriInfo uriInfo, @Context HttpHeaders headers) {
-        return finish(providerId, uriInfo.getQueryParameters(), headers);
+        return finish(providerId, uriInfo.getQueryParameters(), uriInfo, headers);
     }
 
     @POST
     @Path("/authenticatedToken/{providerId}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response callbackFormPost(@PathParam("providerId") String providerId, MultivaluedMap<String, String> form,
-            @Context HttpHeaders headers) {
+            @Context UriInfo uriInfo, @Context HttpHeaders headers) {
         // no Content-Type gives no form at all, and a field without '=' a null value: both are just absent values
-        return finish(providerId, form == null ? new MultivaluedHashMap<>() : form, headers);
+        return finish(providerId, form == null ? new MultivaluedHashMap<>() : form, uriInfo, headers);
     }
 
-    private Response finish(String providerId, MultivaluedMap<String, String> parameters, HttpHeaders headers) {
+    private Response finish(String providerId, MultivaluedMap<String, String> parameters, UriInfo uriInfo, HttpHeaders headers) {
         return answer(signIns.finish(providerId, parameters, loginCookie(headers), Authenticator.credentials(headers),
-                PublicAddress.requestHost(headers).orElse(null)), headers);
+                PublicAddress.requestHost(uriInfo).orElse(null)), headers);
     }
 
     private Response answer(SignInOutcome outcome, HttpHeaders headers) {
