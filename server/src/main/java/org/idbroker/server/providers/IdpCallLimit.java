@@ -2,18 +2,14 @@ package org.idbroker.server.providers;
 
 import static java.util.Objects.requireNonNull;
 
-import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.idbroker.core.signin.ProviderBusy;
 import org.idbroker.spi.AuthenticatedIdentity;
 import org.idbroker.spi.CallbackRequest;
-import org.idbroker.spi.EndSessionRequest;
-import org.idbroker.spi.Finding;
+import org.idbroker.spi.ForwardingIdentityProvider;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.LogoutNotice;
 import org.idbroker.spi.RejectionReason;
@@ -30,14 +26,14 @@ import org.slf4j.LoggerFactory;
  * other provider's sign-ins. When all are taken, one more waits up to {@link #WAIT} for a free one only
  * while the IdP is answering (a call finished within the last {@link #WAIT}: a busy but healthy IdP);
  * otherwise (an IdP that answers nothing) it is refused at once with
- * {@link RejectionReason#IDP_UNAVAILABLE} rather than taking another thread to wait on it.
+ * {@link RejectionReason#IDP_UNAVAILABLE} rather than taking another thread to wait on it. The rest (the end-session
+ * address, which needs a session, and the administrators' diagnostics, with deadlines of their own) is not limited.
  */
-public final class IdpCallLimit implements IdentityProvider {
+public final class IdpCallLimit extends ForwardingIdentityProvider {
 
     /** How long a call waits for a free place while the IdP is answering; also what "answering" means. */
     static final Duration WAIT = Duration.ofMillis(500);
 
-    private final IdentityProvider provider;
     private final String displayName;
     private final int limit;
     private final Semaphore permits;
@@ -52,7 +48,7 @@ public final class IdpCallLimit implements IdentityProvider {
     private volatile long lastFinished = System.nanoTime() - 2 * WAIT.toNanos();
 
     private IdpCallLimit(IdentityProvider provider, String displayName, int limit) {
-        this.provider = requireNonNull(provider, "provider is null");
+        super(provider);
         this.displayName = requireNonNull(displayName, "displayName is null");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
@@ -83,7 +79,7 @@ public final class IdpCallLimit implements IdentityProvider {
     public SignInStart startSignIn(SignInRequest request) throws SignInRejectedException {
         acquire();
         try {
-            return provider.startSignIn(request);
+            return delegate().startSignIn(request);
         } finally {
             release();
         }
@@ -94,7 +90,7 @@ public final class IdpCallLimit implements IdentityProvider {
             throws SignInRejectedException {
         acquire();
         try {
-            return provider.finishSignIn(callback, remembered);
+            return delegate().finishSignIn(callback, remembered);
         } finally {
             release();
         }
@@ -104,37 +100,15 @@ public final class IdpCallLimit implements IdentityProvider {
     public LogoutNotice validateLogoutToken(String logoutToken) throws SignInRejectedException {
         acquire();
         try {
-            return provider.validateLogoutToken(logoutToken);
+            return delegate().validateLogoutToken(logoutToken);
         } finally {
             release();
         }
     }
 
-    /** Not limited: it needs a session, and refusing would silently skip the IdP's sign-out. */
-    @Override
-    public Optional<URI> endSessionUri(EndSessionRequest request) {
-        return provider.endSessionUri(request);
-    }
-
-    /** Not limited: administrators only, with deadlines of its own. */
-    @Override
-    public List<Finding> diagnose() {
-        return provider.diagnose();
-    }
-
-    @Override
-    public Map<String, String> metadataDocuments() {
-        return provider.metadataDocuments();
-    }
-
     private void release() {
         lastFinished = System.nanoTime();
         permits.release();
-    }
-
-    @Override
-    public void close() {
-        provider.close();
     }
 
     private void acquire() throws SignInRejectedException {
