@@ -1,6 +1,7 @@
 // A relying party built on the certified openid-client library, as an application in front of the broker would
-// be. It listens on 127.0.0.1:$PORT: /login sends the browser to the broker (code flow, PKCE S256, state, nonce);
-// /callback redeems the code, validates the ID token and reads userinfo, and answers what it learned as JSON;
+// be. It listens on 127.0.0.1:$PORT: /login sends the browser to the broker (code flow, PKCE S256, state, nonce;
+// ?prompt=P and ?login_hint=H are passed on); /callback redeems the code, validates the ID token and reads userinfo,
+// and answers what it learned as JSON;
 // /refresh?token=T refreshes with openid-client's refresh-token grant; /logout?idToken=T logs out (RP-initiated);
 // /introspect?token=T and /revoke?token=T call the introspection (RFC 7662) and revocation (RFC 7009) endpoints.
 // Environment: ISSUER, CLIENT_ID, CLIENT_SECRET (absent: a public client), CLIENT_AUTH (basic|post), PORT.
@@ -44,6 +45,9 @@ const server = http.createServer(async (req, res) => {
       };
       if (url.searchParams.get('prompt')) {
         params.prompt = url.searchParams.get('prompt');
+      }
+      if (url.searchParams.get('login_hint')) {
+        params.login_hint = url.searchParams.get('login_hint');
       }
       res.writeHead(302, {Location: client.buildAuthorizationUrl(config, params).href});
       res.end();

@@ -23,12 +23,14 @@ import com.nimbusds.openid.connect.sdk.claims.AccessTokenHash;
 import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.claims.SessionID;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.idbroker.core.clients.Client;
 import org.idbroker.core.crypto.Tokens;
 import org.idbroker.core.oauth.Subjects;
@@ -40,6 +42,8 @@ import org.idbroker.core.oauth.Subjects;
 final class TokenIssuer {
 
     static final JOSEObjectType ACCESS_TOKEN_TYPE = new JOSEObjectType("at+jwt");
+    static final JOSEObjectType LOGOUT_STATE_TYPE = new JOSEObjectType("logout-state+jwt");
+    private static final Duration LOGOUT_STATE_LIFETIME = Duration.ofMinutes(10);
 
     private final OidcKeys keys;
     private final String issuer;
@@ -83,6 +87,13 @@ final class TokenIssuer {
             claims.setAccessTokenHash(AccessTokenHash.compute(accessToken, JWSAlgorithm.RS256));
         }
         claims.setSessionID(new SessionID(sessionId.toString()));
+        // how the person signed in upstream, when the upstream said so
+        if (!subject.proof().amr().isEmpty()) {
+            claims.setClaim("amr", subject.proof().amr());
+        }
+        if (subject.proof().acr() != null) {
+            claims.setClaim("acr", subject.proof().acr());
+        }
         for (Map.Entry<String, Object> claim : OidcClaims.of(subject, client, scope).entrySet()) {
             claims.setClaim(claim.getKey(), claim.getValue());
         }
@@ -105,9 +116,42 @@ final class TokenIssuer {
 
     /** The claims of an access token this broker signed that has not expired, or empty. */
     Optional<JWTClaimsSet> verifyAccessToken(String token) {
+        return verified(token, ACCESS_TOKEN_TYPE::equals, true);
+    }
+
+    /**
+     * The claims of an ID token this broker signed, expired or not (RP-initiated logout accepts an expired
+     * {@code id_token_hint}, but only one that is ours), or empty.
+     */
+    Optional<JWTClaimsSet> verifyIdTokenHint(String token) {
+        return verified(token, type -> !ACCESS_TOKEN_TYPE.equals(type) && !LOGOUT_STATE_TYPE.equals(type), false);
+    }
+
+    /**
+     * The {@code state} sent to the upstream IdP at an RP-initiated logout that signs out there too: where
+     * to send the browser when the IdP sends it back (a post-logout URI of the client, and its state),
+     * signed and good for 10 minutes, so the broker keeps nothing for it.
+     */
+    String logoutState(String clientId, String postLogoutRedirectUri, String state) {
+        Instant now = clock.instant();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer).audience(clientId)
+                .issueTime(Date.from(now)).expirationTime(Date.from(now.plus(LOGOUT_STATE_LIFETIME)))
+                .claim("post_logout_redirect_uri", postLogoutRedirectUri);
+        if (state != null) {
+            claims.claim("state", state);
+        }
+        return sign(LOGOUT_STATE_TYPE, claims.build());
+    }
+
+    /** The claims of a {@link #logoutState} this broker signed less than 10 minutes ago, or empty. */
+    Optional<JWTClaimsSet> verifyLogoutState(String token) {
+        return verified(token, LOGOUT_STATE_TYPE::equals, true);
+    }
+
+    private Optional<JWTClaimsSet> verified(String token, Predicate<JOSEObjectType> type, boolean unexpired) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
-            if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm()) || !ACCESS_TOKEN_TYPE.equals(jwt.getHeader().getType())) {
+            if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm()) || !type.test(jwt.getHeader().getType())) {
                 return Optional.empty();
             }
             Optional<RSAKey> key = keys.verificationKey(jwt.getHeader().getKeyID());
@@ -116,31 +160,10 @@ final class TokenIssuer {
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             Date exp = claims.getExpirationTime();
-            if (!issuer.equals(claims.getIssuer()) || exp == null || !exp.toInstant().isAfter(clock.instant())) {
+            if (!issuer.equals(claims.getIssuer()) || unexpired && (exp == null || !exp.toInstant().isAfter(clock.instant()))) {
                 return Optional.empty();
             }
             return Optional.of(claims);
-        } catch (java.text.ParseException | JOSEException e) {
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * The claims of an ID token this broker signed, expired or not (RP-initiated logout accepts an expired
-     * {@code id_token_hint}, but only one that is ours), or empty.
-     */
-    Optional<JWTClaimsSet> verifyIdTokenHint(String token) {
-        try {
-            SignedJWT jwt = SignedJWT.parse(token);
-            if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm()) || ACCESS_TOKEN_TYPE.equals(jwt.getHeader().getType())) {
-                return Optional.empty();
-            }
-            Optional<RSAKey> key = keys.verificationKey(jwt.getHeader().getKeyID());
-            if (key.isEmpty() || !jwt.verify(new RSASSAVerifier(key.get()))) {
-                return Optional.empty();
-            }
-            JWTClaimsSet claims = jwt.getJWTClaimsSet();
-            return issuer.equals(claims.getIssuer()) ? Optional.of(claims) : Optional.empty();
         } catch (java.text.ParseException | JOSEException e) {
             return Optional.empty();
         }
