@@ -16,7 +16,7 @@ IdB.start('configure-clients', async (me) => {
     invalid_clientId: 'client-id', client_exists: 'client-id', invalid_name: 'client-name', invalid_type: 'client-type',
     invalid_redirectUris: 'redirect-uris', invalid_postLogoutRedirectUris: 'post-logout-uris',
     invalid_backchannelLogoutUri: 'backchannel-uri', invalid_grantTypes: 'grant-types', invalid_teams: 'teams',
-    invalid_groupsClaim: 'groups-claim', invalid_overlap: 'overlap-minutes'
+    invalid_groupsClaim: 'groups-claim', invalid_signingAlgorithm: 'signing-algorithm', invalid_overlap: 'overlap-minutes'
   };
   const URI_LISTS = ['redirect-uris', 'post-logout-uris'];
 
@@ -140,6 +140,7 @@ IdB.start('configure-clients', async (me) => {
     }
     renderTeams(client);
     document.getElementById('groups-claim').value = client.groupsClaim || 'teams';
+    document.getElementById('signing-algorithm').value = client.signingAlgorithm || 'RS256';
     document.getElementById('delete-client').hidden = isNew;
     document.getElementById('save').textContent = isNew ? 'Register' : 'Save';
     document.getElementById('rotate').hidden = isNew || client.type !== 'confidential';
@@ -190,6 +191,7 @@ IdB.start('configure-clients', async (me) => {
       grantTypes: [...document.querySelectorAll('[data-grant]:checked')].map(b => b.dataset.grant),
       teams: teamsChosen(),
       groupsClaim: document.getElementById('groups-claim').value,
+      signingAlgorithm: document.getElementById('signing-algorithm').value,
       // a change keeps the lifetimes set with the command line or the API
       accessTokenSeconds: current.accessTokenSeconds,
       idTokenSeconds: current.idTokenSeconds,

@@ -177,12 +177,14 @@ class BrowserApplicationsTest {
         assertThat(broker.strings("select unnest(redirect_uris) from clients"))
                 .containsExactly("https://grafana.example.com/login/generic_oauth");
         chrome.type(By.id("redirect-uris-1"), "https://grafana.example.com/other");
+        new org.openqa.selenium.support.ui.Select(chrome.find(By.id("signing-algorithm"))).selectByValue("ES256");
         chrome.click(By.id("save"));
         chrome.waitForText(By.id("editor-status"), "Saved.");
         assertThat(broker.strings("select unnest(redirect_uris) from clients"))
                 .containsExactly("https://grafana.example.com/login/generic_oauth", "https://grafana.example.com/other");
         assertThat(broker.strings("select unnest(post_logout_redirect_uris) from clients"))
                 .containsExactly("https://grafana.example.com/logged-out");
+        assertThat(broker.strings("select signing_algorithm from clients")).containsExactly("ES256");
         assertThat(chrome.visible(By.id("secret-box"))).isEmpty();
 
         // a new secret without overlap: the old one stops at once

@@ -7,6 +7,7 @@ import java.util.List;
  * groups claim take their defaults; {@code null} grant types the default set. Checked by {@link Clients}.
  *
  * @param teams the names of the teams whose members may use the client; empty for every active user
+ * @param signingAlgorithm {@code RS256} or {@code ES256}; {@code null} for {@code RS256}
  */
 public record ClientSpec(
         String name,
@@ -19,7 +20,8 @@ public record ClientSpec(
         String groupsClaim,
         Integer accessTokenSeconds,
         Integer idTokenSeconds,
-        Integer refreshTokenSeconds) {
+        Integer refreshTokenSeconds,
+        String signingAlgorithm) {
 
     public ClientSpec {
         redirectUris = redirectUris == null ? List.of() : redirectUris;
@@ -33,6 +35,6 @@ public record ClientSpec(
                 client.backchannelLogoutUri(), client.grantTypes(),
                 client.teams().stream().map(t -> t.name()).toList(), client.groupsClaim().code(),
                 (int) client.accessTokenLifetime().toSeconds(), (int) client.idTokenLifetime().toSeconds(),
-                (int) client.refreshTokenLifetime().toSeconds());
+                (int) client.refreshTokenLifetime().toSeconds(), client.signingAlgorithm());
     }
 }

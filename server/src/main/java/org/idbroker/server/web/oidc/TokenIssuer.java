@@ -6,8 +6,13 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -36,8 +41,9 @@ import org.idbroker.core.crypto.Tokens;
 import org.idbroker.core.oauth.Subjects;
 
 /**
- * Builds and checks the tokens the broker issues, signed RS256 with the current key: ID tokens
- * (OpenID Connect Core) and JWT access tokens ({@code typ: at+jwt}, RFC 9068).
+ * Builds and checks the tokens the broker issues, signed with the current key of the client's algorithm
+ * (RS256 by default, or ES256): ID tokens (OpenID Connect Core), JWT access tokens ({@code typ: at+jwt},
+ * RFC 9068) and back-channel logout tokens.
  */
 final class TokenIssuer {
 
@@ -71,7 +77,7 @@ final class TokenIssuer {
         if (sessionId != null) {
             claims.claim("sid", sessionId.toString());
         }
-        return new BearerAccessToken(sign(ACCESS_TOKEN_TYPE, claims.build()), lifetime, scope);
+        return new BearerAccessToken(sign(algorithm(client), ACCESS_TOKEN_TYPE, claims.build()), lifetime, scope);
     }
 
     String idToken(Client client, Subjects.Subject subject, UUID sessionId, Scope scope, Instant authTime, String nonce,
@@ -84,7 +90,7 @@ final class TokenIssuer {
             claims.setNonce(new Nonce(nonce));
         }
         if (accessToken != null) {
-            claims.setAccessTokenHash(AccessTokenHash.compute(accessToken, JWSAlgorithm.RS256));
+            claims.setAccessTokenHash(AccessTokenHash.compute(accessToken, algorithm(client)));
         }
         claims.setSessionID(new SessionID(sessionId.toString()));
         // how the person signed in upstream, when the upstream said so
@@ -98,20 +104,23 @@ final class TokenIssuer {
             claims.setClaim(claim.getKey(), claim.getValue());
         }
         try {
-            return sign(JOSEObjectType.JWT, claims.toJWTClaimsSet());
+            return sign(algorithm(client), JOSEObjectType.JWT, claims.toJWTClaimsSet());
         } catch (ParseException e) {
             throw new IllegalStateException("the ID token claims do not form a JWT", e);
         }
     }
 
-    /** A back-channel logout token (typ logout+jwt): iss, aud, iat, exp, jti, the logout event, sid and sub; no nonce. */
-    String logoutToken(String clientId, UUID userId, UUID sessionId) {
+    /**
+     * A back-channel logout token (typ logout+jwt): iss, aud, iat, exp, jti, the logout event, sid and sub; no nonce;
+     * signed with {@code algorithm}, the client's.
+     */
+    String logoutToken(String clientId, String algorithm, UUID userId, UUID sessionId) {
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).audience(clientId).subject(userId.toString())
                 .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(120))).jwtID(Tokens.random())
                 .claim("events", Map.of("http://schemas.openid.net/event/backchannel-logout", Map.of()))
                 .claim("sid", sessionId.toString()).build();
-        return sign(new JOSEObjectType("logout+jwt"), claims);
+        return sign(JWSAlgorithm.parse(algorithm), new JOSEObjectType("logout+jwt"), claims);
     }
 
     /** The claims of an access token this broker signed that has not expired, or empty. */
@@ -140,7 +149,7 @@ final class TokenIssuer {
         if (state != null) {
             claims.claim("state", state);
         }
-        return sign(LOGOUT_STATE_TYPE, claims.build());
+        return sign(JWSAlgorithm.RS256, LOGOUT_STATE_TYPE, claims.build());
     }
 
     /** The claims of a {@link #logoutState} this broker signed less than 10 minutes ago, or empty. */
@@ -151,11 +160,13 @@ final class TokenIssuer {
     private Optional<JWTClaimsSet> verified(String token, Predicate<JOSEObjectType> type, boolean unexpired) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
-            if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm()) || !type.test(jwt.getHeader().getType())) {
+            JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
+            if (!OidcKeys.ALGORITHMS.contains(alg) || !type.test(jwt.getHeader().getType())) {
                 return Optional.empty();
             }
-            Optional<RSAKey> key = keys.verificationKey(jwt.getHeader().getKeyID());
-            if (key.isEmpty() || !jwt.verify(new RSASSAVerifier(key.get()))) {
+            // the key must be one of ours made for the algorithm the header names: no algorithm confusion
+            Optional<JWK> key = keys.verificationKey(jwt.getHeader().getKeyID()).filter(k -> madeFor(k, alg));
+            if (key.isEmpty() || !jwt.verify(verifier(key.get()))) {
                 return Optional.empty();
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
@@ -169,11 +180,27 @@ final class TokenIssuer {
         }
     }
 
-    private String sign(JOSEObjectType type, JWTClaimsSet claims) {
-        RSAKey key = keys.signingKey();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(type).build(), claims);
+    private static JWSAlgorithm algorithm(Client client) {
+        return JWSAlgorithm.parse(client.signingAlgorithm());
+    }
+
+    /** Whether {@code key} is for {@code alg}: its {@code alg} when it names one, else its type (RSA: RS256, EC: ES256). */
+    private static boolean madeFor(JWK key, JWSAlgorithm alg) {
+        if (key.getAlgorithm() != null) {
+            return alg.equals(key.getAlgorithm());
+        }
+        return key instanceof ECKey ? JWSAlgorithm.ES256.equals(alg) : JWSAlgorithm.RS256.equals(alg);
+    }
+
+    private static JWSVerifier verifier(JWK key) throws JOSEException {
+        return key instanceof ECKey ec ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAKey) key);
+    }
+
+    private String sign(JWSAlgorithm algorithm, JOSEObjectType type, JWTClaimsSet claims) {
+        JWK key = keys.signingKey(algorithm);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(key.getKeyID()).type(type).build(), claims);
         try {
-            jwt.sign(new RSASSASigner(key));
+            jwt.sign(key instanceof ECKey ec ? new ECDSASigner(ec) : new RSASSASigner((RSAKey) key));
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign a token", e);
         }
