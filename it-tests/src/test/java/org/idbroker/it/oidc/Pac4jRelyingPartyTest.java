@@ -47,10 +47,7 @@ class Pac4jRelyingPartyTest {
     @Test
     void pac4jSignsAPersonInWithPkceAndValidatesTheIdTokenAndReadsUserinfo() throws Exception {
         int port = TestingRelyingParty.freePort();
-        TestingBroker.CliResult created = broker.cli("client", "create", "--client-id", "java-app", "--name", "Java app",
-                "--redirect-uri", TestingPac4jRelyingParty.redirectUri(port));
-        assertThat(created.exitCode()).as(created.err()).isZero();
-        String secret = created.out().lines().reduce((a, b) -> b).orElseThrow();
+        String secret = broker.createClient("java-app", "--name", "Java app", "--redirect-uri", TestingPac4jRelyingParty.redirectUri(port));
         rp = TestingPac4jRelyingParty.start(broker.baseUri(), "java-app", secret, port);
         idp.nextSignIn("sub-alice", OpenIdClientTest.alice());
 
@@ -86,9 +83,7 @@ class Pac4jRelyingPartyTest {
     @Test
     void pac4jRefusesTheSignInWhenTheBrokerRefusesItsSecret() throws Exception {
         int port = TestingRelyingParty.freePort();
-        TestingBroker.CliResult created = broker.cli("client", "create", "--client-id", "java-app", "--name", "Java app",
-                "--redirect-uri", TestingPac4jRelyingParty.redirectUri(port));
-        assertThat(created.exitCode()).as(created.err()).isZero();
+        broker.createClient("java-app", "--name", "Java app", "--redirect-uri", TestingPac4jRelyingParty.redirectUri(port));
         rp = TestingPac4jRelyingParty.start(broker.baseUri(), "java-app", "not-the-secret-but-long-enough-0123456789", port);
         idp.nextSignIn("sub-alice", OpenIdClientTest.alice());
 

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import okhttp3.HttpUrl;
-import okhttp3.mockwebserver.RecordedRequest;
 import org.idbroker.it.support.TestingBroker;
 import org.idbroker.it.support.TestingBrowser;
 import org.idbroker.it.support.TestingIdp;
@@ -41,10 +40,8 @@ class UpstreamHandOffTest {
         broker = TestingBroker.start();
         broker.configureAsTheGuideSays(idp);
         port = TestingRelyingParty.freePort();
-        TestingBroker.CliResult created = broker.cli("client", "create", "--client-id", "wiki", "--redirect-uri",
-                TestingRelyingParty.redirectUri(port), "--post-logout-redirect-uri", loggedOut());
-        assertThat(created.exitCode()).as(created.err()).isZero();
-        String secret = created.out().lines().reduce((a, b) -> b).orElseThrow();
+        String secret = broker.createClient("wiki", "--redirect-uri", TestingRelyingParty.redirectUri(port),
+                "--post-logout-redirect-uri", loggedOut());
         rp = TestingRelyingParty.start(broker.baseUri().toString(), "wiki", secret, "basic", port);
     }
 
@@ -65,7 +62,7 @@ class UpstreamHandOffTest {
 
         JsonNode result = last(new TestingBrowser().follow(rp.uri("/login?login_hint=" + enc("alice@example.com"))));
 
-        HttpUrl authorize = requestTo("/idp/authorize").getRequestUrl();
+        HttpUrl authorize = idp.takeRequestTo("/idp/authorize").getRequestUrl();
         assertThat(authorize.queryParameter("login_hint")).isEqualTo("alice@example.com");
         JsonNode idToken = result.get("claims");
         assertThat(idToken.get("email_verified").asBoolean()).as(result.toString()).isTrue();
@@ -102,7 +99,7 @@ class UpstreamHandOffTest {
 
         List<HttpResponse<String>> hops = browser.follow(rp.uri("/logout?idToken=" + enc(idToken)));
 
-        HttpUrl endSession = requestTo("/idp/endsession").getRequestUrl();
+        HttpUrl endSession = idp.takeRequestTo("/idp/endsession").getRequestUrl();
         assertThat(endSession.queryParameter("post_logout_redirect_uri")).isEqualTo(broker.baseUri() + "/app/sign-in");
         assertThat(endSession.queryParameter("client_id")).isEqualTo(idp.clientId());
         assertThat(endSession.queryParameter("id_token_hint")).isNotBlank().isNotEqualTo(idToken);
@@ -123,16 +120,6 @@ class UpstreamHandOffTest {
 
     private String loggedOut() {
         return "http://127.0.0.1:" + port + "/logged-out";
-    }
-
-    private RecordedRequest requestTo(String path) {
-        RecordedRequest request;
-        while ((request = idp.takeRequest()) != null) {
-            if (request.getRequestUrl().encodedPath().equals(path)) {
-                return request;
-            }
-        }
-        throw new AssertionError("the IdP received no request to " + path);
     }
 
     private static JsonNode last(List<HttpResponse<String>> hops) throws Exception {
