@@ -29,7 +29,11 @@ final class UserChanges {
 
     void apply(ApplyRun run, ConfigFile file) {
         for (ConfigFile.User wanted : file.users().values()) {
-            run.attempt(wanted.path(), wanted.fieldPaths(), () -> apply(run, wanted));
+            Map<String, ConfigFile.Path> fields = new java.util.HashMap<>(wanted.fieldPaths());
+            if (fields.containsKey("email")) {
+                fields.put("emailAddress", fields.get("email"));
+            }
+            run.attempt(wanted.path(), fields, () -> apply(run, wanted));
         }
     }
 
