@@ -222,7 +222,7 @@ class ConfigurationAsCodeTest {
     void aChangeTheBrokerRefusesHalfwayUndoesEveryChangeBeforeIt() throws Exception {
         String before = export(empty);
         long events = empty.count("select count(*) from events");
-        String file = Files.readString(withSecretFile(export(configured))).replace("teams:\n", "teams:\n"
+        String file = Files.readString(withSecretFile(export(configured))).replace("\nteams:\n", "\nteams:\n"
                 + "  Newcomers:\n"
                 + "    description: Made first, then undone\n")
                 .replace("  Everyone:\n", "  Everyone:\n    externalGroups: [octopusTesters]\n");

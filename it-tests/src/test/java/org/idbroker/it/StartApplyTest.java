@@ -150,7 +150,7 @@ class StartApplyTest {
     }
 
     private long count(String sql) {
-        Jdbi jdbi = Jdbi.create(jdbcUrl, TestingPostgres.user(), null);
+        Jdbi jdbi = Jdbi.create(jdbcUrl, TestingPostgres.user(), "");
         return jdbi.withHandle(h -> h.createQuery(sql).mapTo(Long.class).one());
     }
 

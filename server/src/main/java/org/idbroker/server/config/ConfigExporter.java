@@ -68,8 +68,7 @@ public final class ConfigExporter {
             }
         }
         ObjectNode users = root.putObject("users");
-        for (User user : jdbi.withHandle(h -> h.createQuery("select id, username, display_name, email, active, external_groups, "
-                + "created from users order by lower(username)").map(Users.USER).list())) {
+        for (User user : new Users(jdbi).all()) {
             ObjectNode node = users.putObject(user.username());
             if (user.email() != null) {
                 node.put("email", user.email());

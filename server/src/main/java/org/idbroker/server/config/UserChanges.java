@@ -21,9 +21,11 @@ import org.jdbi.v3.core.Jdbi;
  */
 final class UserChanges {
 
+    private final Users users;
     private final UserAdministration administration;
 
     UserChanges(Jdbi jdbi) {
+        this.users = new Users(jdbi);
         this.administration = new UserAdministration(jdbi);
     }
 
@@ -77,9 +79,7 @@ final class UserChanges {
     /** Deletes the users the file does not name; deleting the last administrator is refused. */
     void prune(ApplyRun run, ConfigFile file) {
         Set<String> named = file.users().keySet().stream().map(u -> u.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-        List<User> all = run.handle.createQuery("select id, username, display_name, email, active, external_groups, created "
-                + "from users order by lower(username)").map(Users.USER).list();
-        for (User user : all) {
+        for (User user : users.all()) {
             if (named.contains(user.username().toLowerCase(Locale.ROOT))) {
                 continue;
             }
