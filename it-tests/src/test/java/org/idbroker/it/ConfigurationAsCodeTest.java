@@ -245,6 +245,8 @@ class ConfigurationAsCodeTest {
         ((ObjectNode) tree.get("users")).remove(List.of("bob", "carol"));
         ((ObjectNode) tree.get("clients")).remove("grafana");
         Path pruned = org.idbroker.testkit.TestingBroker.writeTemp(YAML.writeValueAsString(tree));
+        CliResult other = empty.cli("configure", "--provider", "Other", "--enabled", "false");
+        assertThat(other.exitCode()).as(other.err()).isZero();
         String before = export(empty);
         long events = empty.count("select count(*) from events");
 
@@ -252,17 +254,20 @@ class ConfigurationAsCodeTest {
 
         assertThat(dry.exitCode()).as(dry.err()).isZero();
         assertThat(dry.out().lines().toList()).containsExactly("would remove client grafana", "would remove team Testers",
-                "would remove user bob", "would remove user carol", "dry run: nothing was changed");
+                "would remove user bob", "would remove user carol", "would remove provider Other", "dry run: nothing was changed");
         assertThat(export(empty)).isEqualTo(before);
         assertThat(empty.count("select count(*) from events")).isEqualTo(events);
 
         CliResult applied = empty.cli("apply", pruned.toString(), "--prune");
 
         assertThat(applied.exitCode()).as(applied.err()).isZero();
-        assertThat(applied.out()).contains("remove client grafana", "remove team Testers", "remove user bob", "applied 4 change(s)");
+        assertThat(applied.out()).contains("remove client grafana", "remove team Testers", "remove user bob",
+                "remove provider Other", "applied 5 change(s)");
         String after = export(empty);
         assertThat(after).contains("  Administrators:", "  Everyone:", "  boss:", "  spa:", "GenericOidc:")
-                .doesNotContain("Testers", "bob", "carol", "grafana");
+                .doesNotContain("Testers", "bob", "carol", "grafana", "Other:");
+        assertThat(empty.count("select count(*) from events where type = 'provider-deleted' and details->>'actor' = 'apply'"
+                + " and details->>'fileDigest' like 'sha256:%'")).isEqualTo(1);
         assertThat(empty.count("select count(*) from events where type in ('client-deleted', 'team-deleted', 'user-deleted')"
                 + " and user_agent = 'idbroker apply'")).isEqualTo(4);
         // a file without the teams section prunes no built-in team either, and without --prune nothing named is removed
