@@ -276,6 +276,21 @@ class ConfigurationAsCodeTest {
     }
 
     @Test
+    void aClientWhoseTeamsWereAllDeletedStaysClosedThroughExportAndApply() throws Exception {
+        TestingApi admin = TestingApi.signInAdministrator(configured, idp);
+        String testers = configured.strings("select id::text from teams where name = 'Testers'").get(0);
+        assertThat(admin.delete("/api/teams/" + testers).status()).isEqualTo(204);
+        String exported = export(configured);
+        assertThat(exported).contains("  grafana:\n    name: Grafana", "    teams: []\n");
+
+        CliResult applied = empty.cli("apply", withSecretFile(exported).toString());
+
+        assertThat(applied.exitCode()).as(applied.err()).isZero();
+        assertThat(empty.strings("select team_restricted::text from clients where id = 'grafana'")).containsExactly("true");
+        assertThat(export(empty)).isEqualTo(exported);
+    }
+
+    @Test
     void pruneNeverDeletesTheLastAdministratorAndSaysWhy() throws Exception {
         Path file = withSecretFile(export(configured));
         assertThat(empty.cli("apply", file.toString()).exitCode()).isZero();

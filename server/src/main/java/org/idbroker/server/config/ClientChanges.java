@@ -18,8 +18,9 @@ import org.jdbi.v3.core.Jdbi;
  * The {@code clients} of a file (the applications that sign in through the broker), made through
  * {@link Clients} as the API does, with its checks and defaults. A confidential client's secret is a
  * reference: only its hash is stored, so it is changed when the stored client does not accept the
- * value the reference gives (and then the old secret stops at once). With prune, clients the file
- * does not name are deleted.
+ * value the reference gives (and then the old secret stops at once). {@code teams} left out lets
+ * every active user in; {@code teams: []} nobody (a restricted client whose teams were all deleted
+ * stays closed). With prune, clients the file does not name are deleted.
  */
 final class ClientChanges {
 
@@ -47,7 +48,8 @@ final class ClientChanges {
     private void apply(ApplyRun run, ConfigFile.Client wanted, String secret) {
         ClientSpec spec = new ClientSpec(wanted.name(), wanted.type(), wanted.redirectUris(), wanted.postLogoutRedirectUris(),
                 wanted.backchannelLogoutUri(), wanted.grantTypes(), wanted.teams(), wanted.groupsClaim(),
-                wanted.accessTokenSeconds(), wanted.idTokenSeconds(), wanted.refreshTokenSeconds());
+                wanted.accessTokenSeconds(), wanted.idTokenSeconds(), wanted.refreshTokenSeconds(),
+                wanted.teams() != null && wanted.teams().isEmpty());
         Optional<Client> found = clients.find(wanted.id());
         if (found.isEmpty()) {
             boolean confidential = wanted.type() == null || wanted.type().strip().equalsIgnoreCase("confidential");

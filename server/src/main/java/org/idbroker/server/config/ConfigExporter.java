@@ -114,6 +114,9 @@ public final class ConfigExporter {
             node.put("backchannelLogoutUri", client.backchannelLogoutUri());
         }
         list(node, "grantTypes", client.grantTypes());
+        if (client.teamRestricted() && client.teams().isEmpty()) {
+            node.putArray("teams"); // restricted to teams that were all deleted: nobody, not everyone
+        }
         list(node, "teams", client.teams().stream().map(TeamRef::name).toList());
         node.put("groupsClaim", client.groupsClaim().code());
         node.put("accessTokenSeconds", client.accessTokenLifetime().toSeconds());
