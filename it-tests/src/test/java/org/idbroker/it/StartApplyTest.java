@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.idbroker.core.clients.Clients;
 import org.idbroker.it.support.TestingPostgres;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +44,14 @@ class StartApplyTest {
                 externalGroups: [{id: octopusTesters, displayName: Octopus testers}]
                 roles: [user-viewer]
             sessions: {idleMinutes: 60, absoluteMinutes: 600}
+            clients:
+              app:
+                name: App
+                redirectUris: [https://app.example.com/callback]
+                secret: {env: IDBROKER_SECRET_CLIENT_APP}
             """;
+    /** The client's secret, in each node's environment only. */
+    private static final String APP_SECRET = "app-secret-from-the-environment-0123456789";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<Process> started = new ArrayList<>();
@@ -85,6 +93,9 @@ class StartApplyTest {
                 .isEqualTo(1);
         assertThat(count("select count(*) from team_members m join teams t on t.id = m.team_id "
                 + "join users u on u.id = m.user_id where t.builtin = 'administrators' and u.username = 'alice'")).isEqualTo(1);
+        assertThat(new Clients(Jdbi.create(jdbcUrl, TestingPostgres.user(), "")).authenticate("app", APP_SECRET))
+                .as("the secret came from the nodes' environment").isTrue();
+        assertThat(firstLog + secondLog).doesNotContain(APP_SECRET);
     }
 
     @Test
@@ -124,6 +135,7 @@ class StartApplyTest {
         }
         command.addAll(extra);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(port).toFile());
+        builder.environment().put("IDBROKER_SECRET_CLIENT_APP", APP_SECRET);
         if (applyFromEnvironment != null) {
             builder.environment().put("IDBROKER_APPLY", applyFromEnvironment.toString());
         }
