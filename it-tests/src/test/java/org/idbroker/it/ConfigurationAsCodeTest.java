@@ -188,7 +188,8 @@ class ConfigurationAsCodeTest {
         String bad = good.replace("issuer: " + idp.issuer(), "issuer: not a url")
                 .replace("- user-viewer", "- no-such-role")
                 .replace("idleMinutes: 30", "idleMinutes: 0")
-                .replace("description: People who test", "description: People who test\n    colour: blue");
+                .replace("description: People who test", "description: People who test\n    colour: blue")
+                .replace("members:\n    - boss", "members:\n    - boss\n    - nobody");
         Path file = org.idbroker.testkit.TestingBroker.writeTemp(bad);
         assertThat(empty.cli("apply", withSecretFile(export(configured)).toString()).exitCode()).isZero();
         String before = export(empty);
@@ -198,7 +199,9 @@ class ConfigurationAsCodeTest {
 
         assertThat(refused.exitCode()).isEqualTo(2);
         List<String> lines = bad.lines().toList();
-        assertThat(refused.err()).contains("was not applied, nothing changed: 4 problem(s)",
+        // the problems found before the transaction and the refusal met in it (a member who does not exist), all at once
+        assertThat(refused.err()).contains("was not applied, nothing changed: 5 problem(s)",
+                "teams.Administrators.members[1] (line " + lineOf(lines, "- nobody") + "): no user has the username 'nobody'",
                 "providers.GenericOidc.settings.issuer (line " + lineOf(lines, "issuer: not a url") + "): ",
                 "teams.Testers.roles[0] (line ", "no role has the id 'no-such-role'",
                 "teams.Testers.colour (line " + lineOf(lines, "colour: blue") + "): unknown field",

@@ -24,9 +24,21 @@ final class ApplyRun {
     final List<Problem> problems = new ArrayList<>();
     private int savepoints;
 
-    ApplyRun(Handle handle, Map<String, Object> origin) {
+    /** @param problems those found before the transaction: what they concern is not changed */
+    ApplyRun(Handle handle, Map<String, Object> origin, List<Problem> problems) {
         this.handle = requireNonNull(handle, "handle is null");
         this.origin = Map.copyOf(origin);
+        this.problems.addAll(problems);
+    }
+
+    /** Whether a problem concerns the thing at {@code where} or a part of it (then it is left out: the run is undone anyway). */
+    boolean spoiled(ConfigFile.Path where) {
+        if (where == null) {
+            return true;
+        }
+        String at = where.dotted();
+        return problems.stream().map(p -> p.path().dotted())
+                .anyMatch(d -> d.equals(at) || d.startsWith(at + ".") || d.startsWith(at + "["));
     }
 
     void say(String line) {

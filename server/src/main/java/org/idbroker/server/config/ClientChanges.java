@@ -34,6 +34,9 @@ final class ClientChanges {
 
     void apply(ApplyRun run, ConfigFile file) {
         for (ConfigFile.Client wanted : file.clients().values()) {
+            if (run.spoiled(wanted.path())) {
+                continue;
+            }
             String secret;
             try {
                 secret = wanted.secret() == null ? null : secrets.apply(wanted.secret());

@@ -24,10 +24,11 @@ import org.idbroker.server.providers.ProviderTypes;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Applies a {@link ConfigFile}: checks every value it can with the checks the API uses before anything
- * changes, then makes the changes in one transaction, with the events the API writes, and says what
- * it changed, one line per change. A refusal met while changing (a member who does not exist, a
- * built-in team asked to take external groups) is listed with the others and undoes everything.
+ * Applies a {@link ConfigFile}: checks every value it can with the checks the API uses, then makes the
+ * changes of everything without a problem in one transaction, with the events the API writes, and
+ * says what it changed, one line per change. A refusal met while changing (a member who does not
+ * exist, a built-in team asked to take external groups) is listed with the other problems; with any
+ * problem, everything is undone.
  * Something the file does not name is left alone, unless {@code prune} is asked: then it is removed
  * (never a built-in team, never the last administrator). What the file names it describes fully.
  */
@@ -68,9 +69,6 @@ public final class ConfigApplier {
         TeamChanges teams = new TeamChanges(jdbi);
         teams.check(file, problems);
         sessionProblems(file.sessions(), problems);
-        if (!problems.isEmpty()) {
-            throw new ConfigFile.InvalidFileException(problems);
-        }
         Map<String, Object> origin = new LinkedHashMap<>();
         origin.put("actor", ACTOR);
         origin.put("fileDigest", digest);
@@ -83,13 +81,16 @@ public final class ConfigApplier {
                 h.begin();
                 try {
                     h.createQuery("select pg_advisory_xact_lock(:key)").bind("key", APPLY_LOCK).mapTo(String.class).one();
-                    ApplyRun run = new ApplyRun(h, origin);
+                    ApplyRun run = new ApplyRun(h, origin, problems);
                     providers.apply(run, checked);
                     users.apply(run, file);
                     teams.apply(run, file);
                     clients.apply(run, file);
-                    applySessions(run, file.sessions());
-                    if (prune) {
+                    if (!run.spoiled(file.sessions() == null ? null : file.sessions().path())) {
+                        applySessions(run, file.sessions());
+                    }
+                    // pruning a file with problems would only add the consequences of its mistakes
+                    if (prune && run.problems.isEmpty()) {
                         clients.prune(run, file);
                         teams.prune(run, file);
                         users.prune(run, file);

@@ -78,9 +78,11 @@ final class ProviderChanges {
     }
 
     void apply(ApplyRun run, Map<String, ProviderConfigurator.Checked> providers) {
-        for (ProviderConfigurator.Checked wanted : providers.values()) {
-            apply(run, wanted);
-        }
+        providers.forEach((id, wanted) -> {
+            if (!run.spoiled(new ConfigFile.Path("providers." + id, 0))) {
+                apply(run, wanted);
+            }
+        });
     }
 
     private void apply(ApplyRun run, ProviderConfigurator.Checked wanted) {

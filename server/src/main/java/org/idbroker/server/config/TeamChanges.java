@@ -71,7 +71,9 @@ final class TeamChanges {
 
     void apply(ApplyRun run, ConfigFile file) {
         for (ConfigFile.Team wanted : file.teams().values()) {
-            run.attempt(wanted.path(), Map.of(), () -> apply(run, wanted));
+            if (!run.spoiled(wanted.path())) {
+                run.attempt(wanted.path(), Map.of(), () -> apply(run, wanted));
+            }
         }
     }
 

@@ -31,6 +31,9 @@ final class UserChanges {
 
     void apply(ApplyRun run, ConfigFile file) {
         for (ConfigFile.User wanted : file.users().values()) {
+            if (run.spoiled(wanted.path())) {
+                continue;
+            }
             Map<String, ConfigFile.Path> fields = new java.util.HashMap<>(wanted.fieldPaths());
             if (fields.containsKey("email")) {
                 fields.put("emailAddress", fields.get("email"));
