@@ -254,8 +254,8 @@ public final class Clients {
 
     /** A spec checked against the rules and the teams that exist. */
     private record Checked(String name, ClientType type, List<String> redirectUris, List<String> postLogoutRedirectUris,
-            String backchannelLogoutUri, List<String> grantTypes, List<TeamRef> teams, GroupsClaim groupsClaim,
-            int accessSeconds, int idTokenSeconds, int refreshSeconds, String signingAlgorithm) {
+            String backchannelLogoutUri, List<String> grantTypes, List<TeamRef> teams, boolean restricted,
+            GroupsClaim groupsClaim, int accessSeconds, int idTokenSeconds, int refreshSeconds, String signingAlgorithm) {
         Map<String, Object> bindings() {
             Map<String, Object> b = new LinkedHashMap<>();
             b.put("name", name);
@@ -264,7 +264,7 @@ public final class Clients {
             b.put("postLogout", postLogoutRedirectUris.toArray(String[]::new));
             b.put("backchannel", backchannelLogoutUri);
             b.put("grants", grantTypes.toArray(String[]::new));
-            b.put("restricted", !teams.isEmpty());
+            b.put("restricted", restricted);
             b.put("groups", groupsClaim.code());
             b.put("access", accessSeconds);
             b.put("idToken", idTokenSeconds);
@@ -316,7 +316,9 @@ public final class Clients {
             throw ChangeRefusedException.invalid("signingAlgorithm", "The signing algorithm must be RS256 (the default, which "
                     + "every application accepts) or ES256.");
         }
-        return new Checked(name, type, redirect, postLogout, backchannel, grants, teams(h, spec.teams()), groups,
+        List<TeamRef> teams = teams(h, spec.teams());
+        return new Checked(name, type, redirect, postLogout, backchannel, grants, teams,
+                !teams.isEmpty() || spec.nobodyWithoutTeams(), groups,
                 access, idToken, refresh, signing);
     }
 

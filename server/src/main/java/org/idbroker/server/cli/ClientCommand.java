@@ -96,7 +96,7 @@ final class ClientCommand implements Runnable {
                     accessTokenSeconds != null ? accessTokenSeconds : base.accessTokenSeconds(),
                     idTokenSeconds != null ? idTokenSeconds : base.idTokenSeconds(),
                     refreshTokenSeconds != null ? refreshTokenSeconds : base.refreshTokenSeconds(),
-                    signingAlgorithm != null ? signingAlgorithm : base.signingAlgorithm());
+                    signingAlgorithm != null ? signingAlgorithm : base.signingAlgorithm(), false);
         }
     }
 
@@ -201,7 +201,7 @@ final class ClientCommand implements Runnable {
             if (options.name == null) {
                 options.name = clientId;
             }
-            ClientSpec spec = options.over(new ClientSpec(null, type, null, null, null, null, null, null, null, null, null, null), type);
+            ClientSpec spec = options.over(new ClientSpec(null, type, null, null, null, null, null, null, null, null, null), type);
             CreatedClient created = clients.create(clientId, spec, secretFrom(secretFile), null);
             out.println("Created:");
             describe(out, created.client(), publicUrl);

@@ -133,7 +133,7 @@ public final class ClientsResource {
             String signingAlgorithm) {
         ClientSpec spec() {
             return new ClientSpec(name, type, redirectUris, postLogoutRedirectUris, backchannelLogoutUri, grantTypes, teams,
-                    groupsClaim, accessTokenSeconds, idTokenSeconds, refreshTokenSeconds, signingAlgorithm);
+                    groupsClaim, accessTokenSeconds, idTokenSeconds, refreshTokenSeconds, signingAlgorithm, false);
         }
 
         @Override
