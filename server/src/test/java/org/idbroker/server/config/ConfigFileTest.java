@@ -108,7 +108,7 @@ class ConfigFileTest {
                 "clients.grafana.secret (line 17): a secret must be a reference, {env: NAME} or {file: /path}, never its value",
                 "clients.spa.colour (line 21): unknown field; the fields here are accessTokenSeconds, backchannelLogoutUri, "
                         + "grantTypes, groupsClaim, idTokenSeconds, name, postLogoutRedirectUris, redirectUris, "
-                        + "refreshTokenSeconds, secret, teams, type");
+                        + "refreshTokenSeconds, secret, signingAlgorithm, teams, type");
         assertThat(file.users()).containsOnlyKeys("alice", "bob");
         assertThat(file.users().get("bob").email()).isNull();
         assertThat(file.teams().get("Others").members()).containsExactly("alice", "bob");
