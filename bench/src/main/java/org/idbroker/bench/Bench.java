@@ -222,29 +222,39 @@ public final class Bench {
 
     /**
      * The broker as an OpenID Provider for a confidential client: authorize with a broker session (the
-     * code at once), authorize and code exchange, refresh with rotation, userinfo; the code exchange alone
-     * is the difference of the first two.
+     * code at once), authorize and code exchange, refresh with rotation, userinfo, for an RS256 client and
+     * (the last three) an ES256 one; the code exchange alone is the difference of authorize and the pair.
      */
     private void openIdProvider(Path distribution, String masterKey, Path work) throws Exception {
         Path secret = work.resolve("app-secret");
         Files.writeString(secret, RelyingPartyCalls.CLIENT_SECRET);
-        BrokerProcess.cli(distribution, database, masterKey, CLI_ENV, "client", "create", "--client-id", RelyingPartyCalls.CLIENT_ID,
-                "--name", "Bench app", "--redirect-uri", RelyingPartyCalls.REDIRECT_URI, "--secret-file", secret.toString());
+        for (String clientId : List.of(RelyingPartyCalls.CLIENT_ID, RelyingPartyCalls.ES256_CLIENT_ID)) {
+            BrokerProcess.cli(distribution, database, masterKey, CLI_ENV, "client", "create", "--client-id", clientId,
+                    "--name", "Bench app", "--redirect-uri", RelyingPartyCalls.REDIRECT_URI, "--secret-file", secret.toString(),
+                    "--signing-alg", clientId.equals(RelyingPartyCalls.CLIENT_ID) ? "RS256" : "ES256");
+        }
         List<String> sessions = sessions(64);
-        rpLoop("warm-up, every call (not counted)", WARM_UP_SECONDS, sessions, RpStep.ALL);
-        Result authorize = rpLoop("authorize (broker session to code)", SECONDS, sessions, RpStep.AUTHORIZE);
-        Result pair = rpLoop("authorize + code exchange", SECONDS, sessions, RpStep.AUTHORIZE_AND_EXCHANGE);
-        Result refresh = rpLoop("refresh_token (rotated)", SECONDS, sessions, RpStep.REFRESH);
-        Result userinfo = rpLoop("userinfo (GET, bearer JWT)", SECONDS, sessions, RpStep.USERINFO);
+        String rs = RelyingPartyCalls.CLIENT_ID;
+        String es = RelyingPartyCalls.ES256_CLIENT_ID;
+        rpLoop("warm-up, every call, RS256 (not counted)", WARM_UP_SECONDS, sessions, RpStep.ALL, rs);
+        rpLoop("warm-up, every call, ES256 (not counted)", Math.max(3, WARM_UP_SECONDS / 2), sessions, RpStep.ALL, es);
+        Result authorize = rpLoop("authorize (broker session to code)", SECONDS, sessions, RpStep.AUTHORIZE, rs);
+        Result pair = rpLoop("authorize + code exchange", SECONDS, sessions, RpStep.AUTHORIZE_AND_EXCHANGE, rs);
+        Result refresh = rpLoop("refresh_token (rotated)", SECONDS, sessions, RpStep.REFRESH, rs);
+        Result userinfo = rpLoop("userinfo (GET, bearer JWT)", SECONDS, sessions, RpStep.USERINFO, rs);
+        Result pairEs = rpLoop("authorize + code exchange, ES256 client", SECONDS, sessions, RpStep.AUTHORIZE_AND_EXCHANGE, es);
+        Result refreshEs = rpLoop("refresh_token (rotated), ES256 client", SECONDS, sessions, RpStep.REFRESH, es);
+        Result userinfoEs = rpLoop("userinfo (GET, bearer JWT), ES256 client", SECONDS, sessions, RpStep.USERINFO, es);
         System.out.println();
         System.out.println("| call | calls/s | p50 / p99 | broker CPU-ms per call | PostgreSQL CPU-ms per call |");
         System.out.println("|---|---|---|---|---|");
-        for (Result r : List.of(authorize, pair, refresh, userinfo)) {
+        for (Result r : List.of(authorize, pair, refresh, userinfo, pairEs, refreshEs, userinfoEs)) {
             System.out.printf("| %s | %s | %s | %.2f | %.2f |%n", r.name(), fmt(r.perSecond()), r.latency().text(), r.brokerCpuPer(),
                     r.postgresCpuPer());
         }
-        System.out.printf("| code exchange alone (the difference) | | | %.2f | %.2f |%n", pair.brokerCpuPer() - authorize.brokerCpuPer(),
-                pair.postgresCpuPer() - authorize.postgresCpuPer());
+        System.out.printf("| code exchange alone (the difference), RS256 / ES256 | | | %.2f / %.2f | %.2f / %.2f |%n",
+                pair.brokerCpuPer() - authorize.brokerCpuPer(), pairEs.brokerCpuPer() - authorize.brokerCpuPer(),
+                pair.postgresCpuPer() - authorize.postgresCpuPer(), pairEs.postgresCpuPer() - authorize.postgresCpuPer());
         row("load average at the end", Procfs.loadAverage());
     }
 
@@ -252,10 +262,10 @@ public final class Bench {
      * One OpenID Provider phase: each worker takes a broker session and repeats {@code step}; a refresh
      * or userinfo worker first gets its tokens once (one authorize and exchange each, inside the phase).
      */
-    private Result rpLoop(String name, int seconds, List<String> sessions, RpStep step) throws Exception {
+    private Result rpLoop(String name, int seconds, List<String> sessions, RpStep step, String clientId) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         return measure(name, THREADS, (browser, latencies, errors, firstError) -> {
-            RelyingPartyCalls rp = new RelyingPartyCalls(browser.broker());
+            RelyingPartyCalls rp = new RelyingPartyCalls(browser.broker(), clientId);
             String session = sessions.get(ThreadLocalRandom.current().nextInt(sessions.size()));
             RelyingPartyCalls.Tokens tokens = step == RpStep.REFRESH || step == RpStep.USERINFO || step == RpStep.ALL
                     ? rp.redeem(rp.authorize(session)) : null;

@@ -18,17 +18,16 @@ import java.util.regex.Pattern;
  */
 final class RelyingPartyCalls {
 
+    /** The RS256 client (the default algorithm) and the ES256 one. */
     static final String CLIENT_ID = "bench-app";
+    static final String ES256_CLIENT_ID = "bench-app-es256";
     static final String CLIENT_SECRET = "bench-app-secret-0123456789-0123456789-0123456789";
     static final String REDIRECT_URI = "http://127.0.0.1:9/callback";
     private static final String VERIFIER = "bench-pkce-verifier-0123456789-0123456789-0123456789";
-    private static final String FORM = "Authorization: Basic " + Base64.getEncoder().encodeToString(
-            (CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8)) + "\r\nContent-Type: application/x-www-form-urlencoded";
     private static final Pattern CODE = Pattern.compile("[?&]code=([^&]+)");
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern REFRESH_TOKEN = Pattern.compile("\"refresh_token\"\\s*:\\s*\"([^\"]+)\"");
-    private static final String AUTHORIZE = "/oauth2/authorize?response_type=code&client_id=" + CLIENT_ID + "&redirect_uri="
-            + enc(REDIRECT_URI) + "&scope=" + enc("openid profile email groups") + "&state=bench-state&nonce=bench-nonce"
+    private static final String AUTHORIZE_PARAMETERS = "&redirect_uri=" + enc(REDIRECT_URI) + "&scope=" + enc("openid profile email groups") + "&state=bench-state&nonce=bench-nonce"
             + "&code_challenge=" + challenge() + "&code_challenge_method=S256";
 
     /** What a token request answered. */
@@ -36,14 +35,20 @@ final class RelyingPartyCalls {
     }
 
     private final HttpConnection broker;
+    private final String authorize;
+    private final String form;
 
-    RelyingPartyCalls(HttpConnection broker) {
+    /** The calls of client {@code clientId} (whose secret is {@link #CLIENT_SECRET}). */
+    RelyingPartyCalls(HttpConnection broker, String clientId) {
         this.broker = broker;
+        this.authorize = "/oauth2/authorize?response_type=code&client_id=" + clientId + AUTHORIZE_PARAMETERS;
+        this.form = "Authorization: Basic " + Base64.getEncoder().encodeToString((clientId + ":" + CLIENT_SECRET)
+                .getBytes(StandardCharsets.UTF_8)) + "\r\nContent-Type: application/x-www-form-urlencoded";
     }
 
     /** The authorization request of a person with a broker session: the code the broker redirects with. */
     String authorize(String session) throws IOException {
-        HttpConnection.Response answer = broker.get(AUTHORIZE, "idb_session=" + session);
+        HttpConnection.Response answer = broker.get(authorize, "idb_session=" + session);
         String location = answer.header("location");
         Matcher code = location == null ? null : CODE.matcher("?" + URI.create(location).getRawQuery());
         if (answer.status() != 302 || code == null || !code.find()) {
@@ -68,7 +73,7 @@ final class RelyingPartyCalls {
     }
 
     private Tokens token(String form) throws IOException {
-        HttpConnection.Response answer = broker.send("POST", "/oauth2/token", null, FORM, form.getBytes(StandardCharsets.UTF_8));
+        HttpConnection.Response answer = broker.send("POST", "/oauth2/token", null, this.form, form.getBytes(StandardCharsets.UTF_8));
         String json = new String(answer.body(), StandardCharsets.UTF_8);
         String access = field(json, ACCESS_TOKEN);
         if (answer.status() != 200 || access == null) {
