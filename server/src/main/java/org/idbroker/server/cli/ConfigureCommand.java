@@ -13,6 +13,7 @@ import org.idbroker.server.providers.BrokerSettings;
 import org.idbroker.server.providers.InvalidConfigurationException;
 import org.idbroker.server.providers.ProviderConfigurator;
 import org.idbroker.server.providers.ProviderTypes;
+import org.idbroker.spi.SignInStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -129,9 +130,14 @@ final class ConfigureCommand implements Callable<Integer> {
             }
             spec.commandLine().getOut().println("Saved provider '" + saved.id() + "' (type " + saved.type() + ", enabled "
                     + BrokerSettings.enabled(saved.settings()) + ").");
-            spec.commandLine().getOut().println("Redirect URI to register at the IdP: " + BrokerConfig.redirectUri(normalizedUrl, saved.id()));
-            spec.commandLine().getOut().println("Back-channel logout URI (the IdP's \"Logout URI\", back-channel mode): "
-                    + BrokerConfig.backchannelLogoutUri(normalizedUrl, saved.id()));
+            boolean password = types.find(saved.type()).map(t -> t.signInStyle() == SignInStyle.PASSWORD).orElse(false);
+            if (password) {
+                spec.commandLine().getOut().println("Sign-in form: " + normalizedUrl + "/app/sign-in/" + saved.id());
+            } else {
+                spec.commandLine().getOut().println("Redirect URI to register at the IdP: " + BrokerConfig.redirectUri(normalizedUrl, saved.id()));
+                spec.commandLine().getOut().println("Back-channel logout URI (the IdP's \"Logout URI\", back-channel mode): "
+                        + BrokerConfig.backchannelLogoutUri(normalizedUrl, saved.id()));
+            }
             spec.commandLine().getOut().flush();
             return 0;
         }
