@@ -3,9 +3,6 @@ package org.idbroker.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.unboundid.ldap.listener.InMemoryDirectoryServer;
-import com.unboundid.ldap.listener.InMemoryDirectoryServerConfig;
-import com.unboundid.ldap.listener.InMemoryListenerConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.idbroker.it.support.TestingChrome;
+import org.idbroker.it.support.TestingLdap;
 import org.idbroker.it.support.TestingPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,12 +35,11 @@ import org.openqa.selenium.WebElement;
 class BrowserLdapSignInTest {
 
     private static final Path LAUNCHER = Path.of("..", "distribution", "target", "idbroker", "bin", "idbroker").toAbsolutePath().normalize();
-    private static final String BASE = "dc=example,dc=com";
 
     @TempDir
     Path work;
     private final HttpClient http = HttpClient.newHttpClient();
-    private InMemoryDirectoryServer directory;
+    private TestingLdap directory;
     private Process broker;
     private String database;
     private TestingChrome chrome;
@@ -62,7 +59,7 @@ class BrowserLdapSignInTest {
             }
         } finally {
             if (directory != null) {
-                directory.shutDown(true);
+                directory.close();
             }
             if (database != null) {
                 TestingPostgres.dropDatabase(database);
@@ -74,7 +71,7 @@ class BrowserLdapSignInTest {
     void signsInThroughTheDirectoryWithThePasswordForm() throws Exception {
         assumeTrue(Files.isExecutable(LAUNCHER), "the distribution is built by 'mvn package' in the distribution module: " + LAUNCHER);
         chrome = TestingChrome.start();
-        startDirectory();
+        directory = TestingLdap.start();
         database = TestingPostgres.newDatabase();
         int port = freePort();
         String publicUrl = "http://localhost:" + port;
@@ -83,13 +80,11 @@ class BrowserLdapSignInTest {
             db.addAll(List.of("--db-username", TestingPostgres.user()));
         }
         String key = Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
-        Path bindPassword = Files.writeString(work.resolve("bind-password"), "service-pw");
+        Path bindPassword = Files.writeString(work.resolve("bind-password"), TestingLdap.SERVICE_PASSWORD);
 
         List<String> configure = new ArrayList<>(List.of("configure", "--provider", "Corp", "--type", "ldap", "--enabled", "true",
-                "--display-name", "Company directory", "--allow-auto-user-creation", "true",
-                "--set", "url=ldap://127.0.0.1:" + directory.getListenPort(), "--set", "bindDn=cn=idbroker," + BASE,
-                "--secret-file", "bindPassword=" + bindPassword, "--set", "userBaseDn=ou=people," + BASE,
-                "--set", "groupBaseDn=ou=groups," + BASE));
+                "--display-name", "Company directory", "--allow-auto-user-creation", "true"));
+        configure.addAll(directory.settings(bindPassword.toString()));
         configure.addAll(db);
         Process configured = launch("configure.log", key, configure);
         assertThat(configured.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -112,7 +107,7 @@ class BrowserLdapSignInTest {
         assertThat(refusal.getText()).contains("username or the password is wrong");
         assertThat(chrome.find(By.id("error-code")).getText()).isEqualTo("invalid_credentials");
         chrome.type(By.id("username"), "alice");
-        chrome.type(By.id("password"), "alice-pw");
+        chrome.type(By.id("password"), TestingLdap.ALICE_PASSWORD);
         chrome.click(By.id("sign-in"));
 
         chrome.waitForText(By.id("display-name"), "Alice Doe");
@@ -120,23 +115,7 @@ class BrowserLdapSignInTest {
         assertThat(chrome.find(By.id("username")).getText()).isEqualTo("alice");
         assertThat(chrome.findAll(By.cssSelector("#external-groups li")).stream().map(WebElement::getText)).containsExactly("developers");
         assertThat(chrome.findAll(By.cssSelector("#identities tbody td")).stream().map(WebElement::getText))
-                .contains("Corp", "ldap://127.0.0.1/ou=people,dc=example,dc=com");
-    }
-
-    private void startDirectory() throws Exception {
-        InMemoryDirectoryServerConfig config = new InMemoryDirectoryServerConfig(BASE);
-        config.setListenerConfigs(InMemoryListenerConfig.createLDAPConfig("ldap", 0));
-        directory = new InMemoryDirectoryServer(config);
-        directory.add("dn: " + BASE, "objectClass: domain", "dc: example");
-        directory.add("dn: ou=people," + BASE, "objectClass: organizationalUnit", "ou: people");
-        directory.add("dn: ou=groups," + BASE, "objectClass: organizationalUnit", "ou: groups");
-        directory.add("dn: cn=idbroker," + BASE, "objectClass: person", "cn: idbroker", "sn: service", "userPassword: service-pw");
-        directory.add("dn: uid=alice,ou=people," + BASE, "objectClass: person", "objectClass: organizationalPerson",
-                "objectClass: inetOrgPerson", "uid: alice", "cn: Alice Doe", "sn: Doe", "mail: alice@example.com",
-                "userPassword: alice-pw");
-        directory.add("dn: cn=developers,ou=groups," + BASE, "objectClass: groupOfNames", "cn: developers",
-                "member: uid=alice,ou=people," + BASE);
-        directory.startListening();
+                .contains("Corp", directory.issuer());
     }
 
     private Process launch(String log, String masterKey, List<String> args) throws IOException {

@@ -103,20 +103,33 @@ public class TestingBrowser {
 
     /** Fills in and posts the password form {@code form} shows; returns every hop from the post on. */
     public List<HttpResponse<String>> submitPasswordForm(HttpResponse<String> form, String username, String password) {
+        return follow(submitPasswordFormOnce(form, username, password));
+    }
+
+    /** Fills in and posts the password form {@code form} shows; returns the broker's answer, its redirect not followed. */
+    public HttpResponse<String> submitPasswordFormOnce(HttpResponse<String> form, String username, String password) {
         java.util.regex.Matcher state = java.util.regex.Pattern.compile("name=\"state\" value=\"([^\"]*)\"").matcher(form.body());
         java.util.regex.Matcher action = java.util.regex.Pattern.compile("<form method=\"post\" action=\"([^\"]*)\"").matcher(form.body());
         if (!state.find() || !action.find()) {
             throw new AssertionError("no password form at " + form.uri() + ": " + form.body());
         }
-        return postForm(form.uri().resolve(action.group(1)), "state=" + encode(state.group(1)) + "&username=" + encode(username)
+        return postFormOnce(form.uri().resolve(action.group(1)), "state=" + encode(state.group(1)) + "&username=" + encode(username)
                 + "&password=" + encode(password));
     }
 
     /** Posts a form body as a browser does (no {@code X-Requested-With}) and follows the redirects; returns every hop. */
     public List<HttpResponse<String>> postForm(URI uri, String body) {
-        List<HttpResponse<String>> hops = new ArrayList<>();
-        HttpResponse<String> answer = send(HttpRequest.newBuilder(uri).header("Accept", "text/html,application/xhtml+xml")
+        return follow(postFormOnce(uri, body));
+    }
+
+    private HttpResponse<String> postFormOnce(URI uri, String body) {
+        return send(HttpRequest.newBuilder(uri).header("Accept", "text/html,application/xhtml+xml")
                 .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** {@code answer} and, when it redirects, every hop after it. */
+    private List<HttpResponse<String>> follow(HttpResponse<String> answer) {
+        List<HttpResponse<String>> hops = new ArrayList<>();
         hops.add(answer);
         Optional<String> location = answer.headers().firstValue("Location");
         if (answer.statusCode() / 100 == 3 && location.isPresent()) {
