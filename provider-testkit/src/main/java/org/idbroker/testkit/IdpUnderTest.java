@@ -2,7 +2,7 @@ package org.idbroker.testkit;
 
 /**
  * A real OpenID provider reached over HTTP, set up with one provider module's conventions, that the
- * {@link ProviderTestKit} scripts: each {@code nextSignIn} decides who the next person to sign in at
+ * {@link OidcProviderKit} scripts: each {@code nextSignIn} decides who the next person to sign in at
  * it is, and how the tokens it then issues are made.
  */
 public interface IdpUnderTest extends AutoCloseable {
