@@ -1,0 +1,41 @@
+package org.idbroker.testkit;
+
+import java.util.Map;
+
+/**
+ * A real OAuth 2.0 authorization server and API reached over HTTP (not OpenID Connect: no ID token, no
+ * discovery), set up with one provider module's conventions, that the {@link OAuth2ProviderKit} scripts: each
+ * {@code nextSignIn...} decides who the next person is and how the server answers.
+ */
+public interface OAuth2Upstream extends AutoCloseable {
+
+    /** The issuer the module gives the identities of this upstream. */
+    String issuer();
+
+    /** The client id the broker is registered with. */
+    String clientId();
+
+    /** The client secret the broker is registered with. */
+    String clientSecret();
+
+    /** The subject the module gives the person. */
+    String subjectOf(TestPerson person);
+
+    /** The next sign-in is this person, and every answer is right. */
+    void nextSignIn(TestPerson person);
+
+    /** The next sign-in is this person, but the token endpoint refuses the code its way; returns its error code. */
+    String nextSignInWithRefusedCode(TestPerson person);
+
+    /** The next person declines at the authorization step, sent back with an error; returns its error code. */
+    String nextSignInDeclined();
+
+    /** The query parameters of the latest authorization request. */
+    Map<String, String> lastAuthorizationRequest();
+
+    /** Whether the latest code exchange sent the PKCE verifier of the challenge its authorization request carried. */
+    boolean lastExchangeProvedTheChallenge();
+
+    @Override
+    void close();
+}
