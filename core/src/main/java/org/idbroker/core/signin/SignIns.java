@@ -167,6 +167,8 @@ public final class SignIns {
             SignInFailure failure = switch (e.reason()) {
                 case IDP_UNAVAILABLE -> SignInFailure.IDP_UNAVAILABLE;
                 case IDP_ERROR -> SignInFailure.IDP_REFUSED;
+                // the upstream proved who the person is, and the provider's own rule keeps them out
+                case NOT_PERMITTED -> SignInFailure.ACCOUNT_REFUSED;
                 default -> SignInFailure.IDENTITY_NOT_PROVEN;
             };
             return refuse(failure, SignInMode.SIGN_IN, providerId, e.reason().code(), e.getMessage(), true);

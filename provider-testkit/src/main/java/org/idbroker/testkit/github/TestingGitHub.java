@@ -84,6 +84,8 @@ public final class TestingGitHub implements OAuth2Upstream {
         server.createContext("/login/oauth/authorize", this::authorize);
         server.createContext("/login/oauth/access_token", this::accessToken);
         server.createContext("/api/v3/user", this::api);
+        server.createContext("/api/v3/meta", ex -> send(ex, 200, "application/json; charset=utf-8",
+                "{\"verifiable_password_authentication\":false,\"installed_version\":\"3.14.0\"}"));
         server.start();
     }
 

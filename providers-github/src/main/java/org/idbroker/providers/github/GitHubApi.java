@@ -62,6 +62,17 @@ final class GitHubApi {
                 "GitHub's token endpoint answered neither an access_token nor an error"));
     }
 
+    /** {@code GET /meta}, which answers without a token (the doctor's check that the API is there). */
+    Map<String, Object> meta() throws SignInRejectedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(config.apiUri() + "/meta")).timeout(config.timeout())
+                .header("Accept", "application/vnd.github+json").header("User-Agent", "IdBroker").GET().build();
+        HttpResponse<byte[]> response = send(request, "meta", "the API's meta information");
+        if (response.statusCode() != 200) {
+            throw unavailable("GitHub's API at " + config.apiUri() + " answered HTTP " + response.statusCode());
+        }
+        return object(response, "the API's meta information");
+    }
+
     /** One object of the REST API, such as {@code /user}. */
     Map<String, Object> object(String token, String path, String what) throws SignInRejectedException {
         HttpResponse<byte[]> response = get(token, config.apiUri() + path, what);

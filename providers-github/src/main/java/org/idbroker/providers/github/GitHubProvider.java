@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.idbroker.spi.AuthenticatedIdentity;
 import org.idbroker.spi.CallbackRequest;
+import org.idbroker.spi.Finding;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.RejectionReason;
 import org.idbroker.spi.SignInRejectedException;
@@ -77,6 +78,42 @@ final class GitHubProvider implements IdentityProvider {
                 RejectionReason.INVALID_CALLBACK, "the sign-in lost its PKCE verifier: start the sign-in again"));
         String token = api.exchange(code, verifier);
         return identity(token);
+    }
+
+    /** The doctor's checks: the API answers, GitHub accepts the client credentials, what to register and approve. */
+    @Override
+    public List<Finding> diagnose() {
+        List<Finding> findings = new ArrayList<>();
+        try {
+            Map<String, Object> meta = api.meta();
+            String version = GitHubApi.string(meta, "installed_version");
+            findings.add(Finding.ok("api", "GitHub's API answers at " + config.apiUri()
+                    + (version == null ? "" : " (GitHub Enterprise Server " + version + ")")));
+        } catch (SignInRejectedException e) {
+            findings.add(Finding.fail("api", e.getMessage() + ": check the Base URL"));
+        }
+        findings.add(clientCheck());
+        findings.add(Finding.ok("redirect-uri", "the OAuth app's Authorization callback URL at GitHub must be exactly "
+                + config.redirectUri()));
+        if (!config.allowedOrganizations().isEmpty()) {
+            findings.add(Finding.ok("allowed-organizations", "only members of " + String.join(", ", config.allowedOrganizations())
+                    + " may sign in; an organisation that restricts OAuth apps must approve this one (its Settings >"
+                    + " Third-party access) before GitHub shows its members"));
+        }
+        return findings;
+    }
+
+    /** A code exchange with a code that cannot be valid: GitHub checks the client credentials first. */
+    private Finding clientCheck() {
+        try {
+            api.exchange("idbroker-doctor-probe", "x".repeat(43));
+            return Finding.warn("client", "GitHub accepted a made-up code: is the Base URL really GitHub?");
+        } catch (SignInRejectedException e) {
+            if (e.reason() == RejectionReason.CODE_REJECTED && e.getMessage().contains("bad_verification_code")) {
+                return Finding.ok("client", "GitHub accepts the Client ID and Client Secret");
+            }
+            return Finding.fail("client", e.getMessage());
+        }
     }
 
     private AuthenticatedIdentity identity(String token) throws SignInRejectedException {

@@ -121,7 +121,7 @@ class GitHubProviderKitTest extends OAuth2ProviderKit<TestingGitHub> {
                 List.of(new Org("strict-corp", false), new Org("hobby", true)), List.of(new Team("strict-corp", "core", "Core"))));
 
         String message = assertRefused(browser.signIn(broker, PROVIDER_ID),
-                new ExpectedRefusal(401, "not_permitted", "allowed organisation (acme, strict-corp)")).message();
+                new ExpectedRefusal(403, "not_permitted", "allowed organisation (acme, strict-corp)")).message();
 
         assertThat(message).contains("may need to approve this application");
         assertThat(broker.count("select count(*) from users")).isZero();
@@ -130,6 +130,22 @@ class GitHubProviderKitTest extends OAuth2ProviderKit<TestingGitHub> {
         TestingBrowser member = new TestingBrowser();
         member.signIn(broker, PROVIDER_ID);
         assertThat(me(member).get("username").asText()).isEqualTo("octocat");
+    }
+
+    @Test
+    void theDoctorChecksTheApiAndTheClientCredentials() {
+        useStandardUpstream();
+
+        org.idbroker.testkit.TestingBroker.CliResult healthy = broker.cli("doctor", "--provider", PROVIDER_ID);
+        assertThat(healthy.exitCode()).as(healthy.out() + healthy.err()).isZero();
+        assertThat(healthy.out()).contains("GitHub Enterprise Server 3.14.0").contains("accepts the Client ID and Client Secret")
+                .contains(broker.baseUri() + "/api/users/authenticatedToken/" + PROVIDER_ID);
+
+        broker.configure("--provider", PROVIDER_ID, "--client-secret-file",
+                org.idbroker.testkit.TestingBroker.writeTemp("not-the-secret").toString());
+        org.idbroker.testkit.TestingBroker.CliResult wrong = broker.cli("doctor", "--provider", PROVIDER_ID);
+        assertThat(wrong.exitCode()).isEqualTo(1);
+        assertThat(wrong.out()).containsPattern("FAIL +client +GitHub refused the Client ID or Client Secret");
     }
 
     @Test
