@@ -3,21 +3,20 @@ package org.idbroker.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * The OAuth 2.0 part of the suite: the {@link SignInKit}'s neutral checks with a person signing in by a redirect
- * to a real OAuth 2.0 authorization server over HTTP, plus what only OAuth 2.0 without OpenID Connect has to get
+ * to a real OAuth 2.0 authorization server over HTTP ({@link RedirectSignInKit}), plus what only OAuth 2.0 without OpenID Connect has to get
  * right by itself: {@code state} and a PKCE S256 challenge at the authorization step, proven at the code exchange,
  * the server's refusal of a code, a person who declines. A module subclasses it, says how to start its upstream and
  * how an instance points at it.
  *
  * @param <U> the upstream under test
  */
-public abstract class OAuth2ProviderKit<U extends OAuth2Upstream> extends SignInKit {
+public abstract class OAuth2ProviderKit<U extends OAuth2Upstream> extends RedirectSignInKit<U> {
 
     protected U upstream;
 
@@ -28,43 +27,14 @@ public abstract class OAuth2ProviderKit<U extends OAuth2Upstream> extends SignIn
     protected abstract List<String> connectionArguments(U upstream);
 
     @Override
+    protected final U upstream() {
+        return upstream;
+    }
+
+    @Override
     protected final void useStandardUpstream() {
         upstream = startUpstream(broker.baseUri() + "/api/users/authenticatedToken/" + PROVIDER_ID);
-        List<String> args = new ArrayList<>(List.of("--provider", PROVIDER_ID, "--type", providerType(), "--enabled", "true",
-                "--display-name", "Kit OAuth2", "--client-id", upstream.clientId(),
-                "--client-secret-file", TestingBroker.writeTemp(upstream.clientSecret()).toString(),
-                "--allow-auto-user-creation", "true"));
-        args.addAll(connectionArguments(upstream));
-        broker.configure(args.toArray(String[]::new));
-    }
-
-    @Override
-    protected final List<HttpResponse<String>> signIn(TestingBrowser who, TestPerson person) {
-        upstream.nextSignIn(person);
-        return who.signIn(broker, PROVIDER_ID);
-    }
-
-    @Override
-    protected final List<HttpResponse<String>> previewSignIn(TestingBrowser who, TestPerson person) {
-        upstream.nextSignIn(person);
-        return who.follow(broker.uri("/api/users/authenticate/" + PROVIDER_ID + "?mode=test"));
-    }
-
-    @Override
-    protected final String issuer() {
-        return upstream.issuer();
-    }
-
-    @Override
-    protected final String subjectOf(TestPerson person) {
-        return upstream.subjectOf(person);
-    }
-
-    @Override
-    protected final void stopUpstream() {
-        if (upstream != null) {
-            upstream.close();
-        }
+        configureFor(upstream, connectionArguments(upstream));
     }
 
     @Test

@@ -7,22 +7,7 @@ import java.util.Map;
  * discovery), set up with one provider module's conventions, that the {@link OAuth2ProviderKit} scripts: each
  * {@code nextSignIn...} decides who the next person is and how the server answers.
  */
-public interface OAuth2Upstream extends AutoCloseable {
-
-    /** The issuer the module gives the identities of this upstream. */
-    String issuer();
-
-    /** The client id the broker is registered with. */
-    String clientId();
-
-    /** The client secret the broker is registered with. */
-    String clientSecret();
-
-    /** The subject the module gives the person. */
-    String subjectOf(TestPerson person);
-
-    /** The next sign-in is this person, and every answer is right. */
-    void nextSignIn(TestPerson person);
+public interface OAuth2Upstream extends RedirectUpstream {
 
     /** The next sign-in is this person, but the token endpoint refuses the code its way; returns its error code. */
     String nextSignInWithRefusedCode(TestPerson person);
@@ -35,7 +20,4 @@ public interface OAuth2Upstream extends AutoCloseable {
 
     /** Whether the latest code exchange sent the PKCE verifier of the challenge its authorization request carried. */
     boolean lastExchangeProvedTheChallenge();
-
-    @Override
-    void close();
 }

@@ -1,21 +1,21 @@
 package org.idbroker.testkit.github;
 
+import static org.idbroker.testkit.UpstreamExchanges.form;
+import static org.idbroker.testkit.UpstreamExchanges.redirect;
+import static org.idbroker.testkit.UpstreamExchanges.s256;
+import static org.idbroker.testkit.UpstreamExchanges.send;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -306,49 +306,6 @@ public final class TestingGitHub implements OAuth2Upstream {
         }
         send(exchange, 200, "application/json; charset=utf-8",
                 JSON.writeValueAsString(items.subList(from, to).stream().map(view).toList()));
-    }
-
-    private static String s256(String verifier) {
-        try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void redirect(HttpExchange exchange, String target, Map<String, String> params) throws IOException {
-        StringBuilder uri = new StringBuilder(target);
-        char separator = target.contains("?") ? '&' : '?';
-        for (Map.Entry<String, String> param : params.entrySet()) {
-            uri.append(separator).append(param.getKey()).append('=').append(encode(param.getValue()));
-            separator = '&';
-        }
-        exchange.getResponseHeaders().add("Location", uri.toString());
-        exchange.sendResponseHeaders(302, -1);
-        exchange.close();
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private static Map<String, String> form(String raw) {
-        Map<String, String> values = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return values;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            values.put(key, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return values;
     }
 
     private static String encode(String value) {
