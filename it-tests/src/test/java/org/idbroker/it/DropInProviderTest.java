@@ -119,9 +119,9 @@ class DropInProviderTest {
 
     @Test
     void anEmptyOrMissingProvidersFolderLoadsTheBuiltInTypes() throws Exception {
-        assertThat(ProviderTypesLoader.load(providers).all()).extracting(IdentityProviderFactory::type).containsExactly("authentik", "oidc");
-        assertThat(ProviderTypesLoader.load(providers.resolve("absent")).all()).hasSize(2);
+        assertThat(ProviderTypesLoader.load(providers).all()).extracting(IdentityProviderFactory::type).containsExactly("authentik", "ldap", "oidc");
+        assertThat(ProviderTypesLoader.load(providers.resolve("absent")).all()).hasSize(3);
         Files.writeString(providers.resolve("README.txt"), "not a jar");
-        assertThat(ProviderTypesLoader.load(providers).all()).hasSize(2);
+        assertThat(ProviderTypesLoader.load(providers).all()).hasSize(3);
     }
 }

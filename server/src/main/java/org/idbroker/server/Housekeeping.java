@@ -9,11 +9,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.idbroker.core.events.Events;
 import org.idbroker.core.signin.LoginTransactions;
+import org.idbroker.core.signin.PasswordThrottle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes expired login transactions every {@link #LOGIN_INTERVAL}, so a flood of sign-in starts grows the
+ * Deletes expired login transactions (and password-failure counters whose window ended) every {@link #LOGIN_INTERVAL}, so a flood of sign-in starts grows the
  * table by at most what ten minutes of it insert, and events older than the retention every
  * {@link #EVENT_INTERVAL} (ended sessions are {@code SessionMaintenance}'s). Expired rows are already
  * refused when read; this keeps the tables small. Every node may run it: the deletes are idempotent, and
@@ -35,8 +36,9 @@ final class Housekeeping implements AutoCloseable {
     });
 
     /** @param eventRetention how long events are kept, {@link Duration#ZERO} for ever */
-    Housekeeping(LoginTransactions transactions, Events events, Duration eventRetention, Clock clock) {
+    Housekeeping(LoginTransactions transactions, PasswordThrottle throttle, Events events, Duration eventRetention, Clock clock) {
         requireNonNull(transactions, "transactions is null");
+        requireNonNull(throttle, "throttle is null");
         requireNonNull(events, "events is null");
         requireNonNull(eventRetention, "eventRetention is null");
         requireNonNull(clock, "clock is null");
@@ -46,6 +48,7 @@ final class Housekeeping implements AutoCloseable {
                 if (logins > 0) {
                     LOG.debug("Deleted {} expired login transactions", logins);
                 }
+                throttle.purgeExpired();
             } catch (RuntimeException e) {
                 LOG.warn("Could not delete expired login transactions: {}", e.getMessage());
             }
