@@ -155,6 +155,6 @@ class GitHubProviderKitTest extends OAuth2ProviderKit<TestingGitHub> {
                 org.idbroker.testkit.TestingBroker.writeTemp("not-the-secret").toString());
         upstream.nextSignIn(OCTOCAT);
 
-        assertRefused(browser.signIn(broker, PROVIDER_ID), new ExpectedRefusal(401, "misconfigured", "incorrect_client_credentials"));
+        assertRefused(browser.signIn(broker, PROVIDER_ID), new ExpectedRefusal(503, "misconfigured", "incorrect_client_credentials"));
     }
 }
