@@ -7,6 +7,9 @@ import java.util.List;
  * groups claim take their defaults; {@code null} grant types the default set. Checked by {@link Clients}.
  *
  * @param teams the names of the teams whose members may use the client; empty for every active user
+ *     (unless {@code nobodyWithoutTeams})
+ * @param nobodyWithoutTeams whether the client stays restricted with no team, letting nobody in (a
+ *     restricted client whose teams were all deleted, as a configuration file restores it)
  */
 public record ClientSpec(
         String name,
@@ -19,7 +22,16 @@ public record ClientSpec(
         String groupsClaim,
         Integer accessTokenSeconds,
         Integer idTokenSeconds,
-        Integer refreshTokenSeconds) {
+        Integer refreshTokenSeconds,
+        boolean nobodyWithoutTeams) {
+
+    /** A spec whose empty team list lets every active user in. */
+    public ClientSpec(String name, String type, List<String> redirectUris, List<String> postLogoutRedirectUris,
+            String backchannelLogoutUri, List<String> grantTypes, List<String> teams, String groupsClaim,
+            Integer accessTokenSeconds, Integer idTokenSeconds, Integer refreshTokenSeconds) {
+        this(name, type, redirectUris, postLogoutRedirectUris, backchannelLogoutUri, grantTypes, teams, groupsClaim,
+                accessTokenSeconds, idTokenSeconds, refreshTokenSeconds, false);
+    }
 
     public ClientSpec {
         redirectUris = redirectUris == null ? List.of() : redirectUris;

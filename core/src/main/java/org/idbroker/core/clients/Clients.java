@@ -253,8 +253,8 @@ public final class Clients {
 
     /** A spec checked against the rules and the teams that exist. */
     private record Checked(String name, ClientType type, List<String> redirectUris, List<String> postLogoutRedirectUris,
-            String backchannelLogoutUri, List<String> grantTypes, List<TeamRef> teams, GroupsClaim groupsClaim,
-            int accessSeconds, int idTokenSeconds, int refreshSeconds) {
+            String backchannelLogoutUri, List<String> grantTypes, List<TeamRef> teams, boolean restricted,
+            GroupsClaim groupsClaim, int accessSeconds, int idTokenSeconds, int refreshSeconds) {
         Map<String, Object> bindings() {
             Map<String, Object> b = new LinkedHashMap<>();
             b.put("name", name);
@@ -263,7 +263,7 @@ public final class Clients {
             b.put("postLogout", postLogoutRedirectUris.toArray(String[]::new));
             b.put("backchannel", backchannelLogoutUri);
             b.put("grants", grantTypes.toArray(String[]::new));
-            b.put("restricted", !teams.isEmpty());
+            b.put("restricted", restricted);
             b.put("groups", groupsClaim.code());
             b.put("access", accessSeconds);
             b.put("idToken", idTokenSeconds);
@@ -308,7 +308,9 @@ public final class Clients {
         int access = seconds("accessTokenSeconds", spec.accessTokenSeconds(), DEFAULT_ACCESS_TOKEN_SECONDS, 60, 86_400);
         int idToken = seconds("idTokenSeconds", spec.idTokenSeconds(), DEFAULT_ID_TOKEN_SECONDS, 60, 86_400);
         int refresh = seconds("refreshTokenSeconds", spec.refreshTokenSeconds(), DEFAULT_REFRESH_TOKEN_SECONDS, 300, 30 * 86_400);
-        return new Checked(name, type, redirect, postLogout, backchannel, grants, teams(h, spec.teams()), groups,
+        List<TeamRef> teams = teams(h, spec.teams());
+        return new Checked(name, type, redirect, postLogout, backchannel, grants, teams,
+                !teams.isEmpty() || spec.nobodyWithoutTeams(), groups,
                 access, idToken, refresh);
     }
 
