@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * @param <I> the IdP under test
  */
-public abstract class OidcProviderKit<I extends IdpUnderTest> extends SignInKit {
+public abstract class OidcProviderKit<I extends IdpUnderTest> extends RedirectSignInKit<I> {
 
     protected I idp;
 
@@ -34,49 +33,20 @@ public abstract class OidcProviderKit<I extends IdpUnderTest> extends SignInKit 
     }
 
     @Override
+    protected final I upstream() {
+        return idp;
+    }
+
+    @Override
     protected final void useStandardUpstream() {
         useIdp(IdpShape.STANDARD);
-    }
-
-    @Override
-    protected final List<HttpResponse<String>> signIn(TestingBrowser who, TestPerson person) {
-        idp.nextSignIn(person);
-        return who.signIn(broker, PROVIDER_ID);
-    }
-
-    @Override
-    protected final List<HttpResponse<String>> previewSignIn(TestingBrowser who, TestPerson person) {
-        idp.nextSignIn(person);
-        return who.follow(broker.uri("/api/users/authenticate/" + PROVIDER_ID + "?mode=test"));
-    }
-
-    @Override
-    protected final String issuer() {
-        return idp.issuer();
-    }
-
-    @Override
-    protected final String subjectOf(TestPerson person) {
-        return idp.subjectOf(person);
-    }
-
-    @Override
-    protected final void stopUpstream() {
-        if (idp != null) {
-            idp.close();
-        }
     }
 
     /** Starts the IdP in this shape and configures the instance {@value #PROVIDER_ID} of the type under test for it. */
     protected final void useIdp(IdpShape shape) {
         idp = startIdp(shape, broker.baseUri() + "/api/users/authenticatedToken/" + PROVIDER_ID);
         awaitDiscovery(idp);
-        List<String> args = new ArrayList<>(List.of("--provider", PROVIDER_ID, "--type", providerType(), "--enabled", "true",
-                "--display-name", "Kit IdP", "--client-id", idp.clientId(),
-                "--client-secret-file", TestingBroker.writeTemp(idp.clientSecret()).toString(),
-                "--allow-auto-user-creation", "true"));
-        args.addAll(connectionArguments(idp));
-        broker.configure(args.toArray(String[]::new));
+        configureFor(idp, connectionArguments(idp));
     }
 
     /**
