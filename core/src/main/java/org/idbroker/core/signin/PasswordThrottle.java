@@ -2,9 +2,13 @@ package org.idbroker.core.signin;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.text.Normalizer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +29,9 @@ import org.jdbi.v3.core.Jdbi;
  * (looser, with a short window, so a burst of wrong passwords for one person locks them out everywhere only
  * until that window ends), and the client address for any username of the provider. A counter that reached its
  * limit refuses every attempt (even the right password) until its window ends. A right password clears the
- * username-and-address counter. Between the check and the count, attempts running at that moment on other
+ * username-and-address counter. Usernames are counted as the directory compares them ({@link #normal}) and IPv6
+ * addresses by their /64 ({@link #normalAddress}), so neither another spelling nor another address of one host
+ * starts a fresh count. Between the check and the count, attempts running at that moment on other
  * nodes can pass a limit by as many as there are.
  */
 public final class PasswordThrottle {
@@ -162,13 +168,52 @@ public final class PasswordThrottle {
         return keys;
     }
 
-    private static String normal(String username) {
-        return requireNonNull(username, "username is null").trim().toLowerCase(Locale.ROOT);
+    /**
+     * The username as the directory compares it, so its spellings share one count: compatibility characters folded
+     * (NFKC: a fullwidth letter is the letter), case folded, and runs of white space one space (LDAP's caseIgnoreMatch,
+     * RFC 4518, takes all of these for the same name).
+     */
+    static String normal(String username) {
+        String folded = Normalizer.normalize(requireNonNull(username, "username is null"), Normalizer.Form.NFKC);
+        folded = folded.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        return Normalizer.normalize(SPACES.matcher(folded).replaceAll(" ").strip(), Normalizer.Form.NFKC);
     }
 
-    private static String normalAddress(String address) {
-        return address == null || address.isBlank() ? "unknown" : address;
+    /**
+     * The client address a count belongs to: an IPv6 address by its /64 (one host or home holds a whole /64, so counting
+     * each address would let it try without limit), an IPv4 address (also one mapped into IPv6) as it is.
+     */
+    static String normalAddress(String address) {
+        if (address == null || address.isBlank()) {
+            return "unknown";
+        }
+        String literal = address.strip();
+        if (literal.startsWith("[") && literal.endsWith("]")) {
+            literal = literal.substring(1, literal.length() - 1);
+        }
+        int zone = literal.indexOf('%');
+        if (zone >= 0) {
+            literal = literal.substring(0, zone);
+        }
+        if (!IPV6_LITERAL.matcher(literal).matches()) {
+            return literal;
+        }
+        try {
+            // a literal (hex digits, colons and dots only): no name is looked up
+            InetAddress parsed = InetAddress.getByName(literal);
+            if (parsed instanceof Inet6Address) {
+                byte[] prefix = Arrays.copyOf(parsed.getAddress(), 16);
+                Arrays.fill(prefix, 8, 16, (byte) 0);
+                return InetAddress.getByAddress(prefix).getHostAddress() + "/64";
+            }
+            return parsed.getHostAddress();
+        } catch (UnknownHostException e) {
+            return literal;
+        }
     }
+
+    private static final Pattern SPACES = Pattern.compile("[\\s\\p{Z}]+");
+    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private static byte[] hash(String... parts) {
         try {

@@ -82,6 +82,32 @@ class PasswordThrottleTest {
     }
 
     @Test
+    void spellingsTheDirectoryTakesForTheSameUsernameShareOneCount() {
+        // LDAP's caseIgnoreMatch folds compatibility characters (NFKC) and runs of spaces (RFC 4518)
+        fail(1, "Frank Smith", "192.0.2.6");
+        fail(1, "\uff26\uff52\uff41\uff4e\uff4b smith", "192.0.2.6");
+        fail(1, "frank \u00a0  SMITH", "192.0.2.6");
+
+        assertThat(throttle.blocked("Corp", "frank smith", "192.0.2.6")).as("fullwidth and space variants are one username")
+                .isPresent();
+    }
+
+    @Test
+    void anIpv6AddressIsCountedByItsSlash64() {
+        // one host holds a whole /64: per address would be per attempt
+        fail(1, "gina", "2001:db8:1:2::1");
+        fail(1, "gina", "2001:db8:1:2:aaaa::2");
+        fail(1, "gina", "2001:0db8:0001:0002:ffff:ffff:ffff:ffff");
+
+        assertThat(throttle.blocked("Corp", "gina", "2001:db8:1:2::99")).as("the same /64").isPresent();
+        assertThat(throttle.blocked("Corp", "gina", "2001:db8:1:3::1")).as("another /64").isEmpty();
+        for (int i = 0; i < 8; i++) {
+            throttle.failed("Corp", "user" + i, "2001:db8:9:9::" + Integer.toHexString(i + 1));
+        }
+        assertThat(throttle.blocked("Corp", "someone", "2001:db8:9:9::abcd")).as("many usernames from one /64").isPresent();
+    }
+
+    @Test
     void aCountStartsAfreshOnceItsWindowEndedAndOldCountersArePurged() {
         fail(2, "dave", "192.0.2.4");
         db.clock().advance(Duration.ofMinutes(16));
