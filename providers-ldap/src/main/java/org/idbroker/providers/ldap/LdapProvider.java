@@ -22,7 +22,9 @@ import org.idbroker.spi.SignInRejectedException;
 /**
  * Signs a person in against the directory: as the service account, search the user base for exactly one entry with
  * the user filter and the username (the value escaped, so {@code *)(uid=*} finds nobody); bind as that entry with
- * the password (never an empty one: an empty password is an unauthenticated bind, which many servers accept); read
+ * the password (never an empty one: an empty password is an unauthenticated bind, which many servers accept), or, for a
+ * username nobody has, bind to an entry that does not exist, so an unknown user and a wrong password take one bind
+ * each and read the same; read
  * the groups as the service account. The subject is the ID attribute (objectGUID read as binary), the issuer names
  * the directory and the user base ({@link LdapConfig#issuer()}); the email is never said to be verified.
  */
@@ -31,6 +33,8 @@ final class LdapProvider extends PasswordIdentityProvider {
     /** Endpoint names for the broker's metrics. */
     static final String SEARCH = "search";
     static final String BIND = "bind";
+    /** The entry a decoy bind names: none has it (a directory refuses a bind to an entry that does not exist). */
+    static final String DECOY_RDN = "cn=idbroker-no-such-person-7f3a9c";
 
     private final LdapConfig config;
     private final LdapConnections connections;
@@ -53,6 +57,11 @@ final class LdapProvider extends PasswordIdentityProvider {
         }
         LDAPConnectionPool pool = pool();
         SearchResultEntry entry = findPerson(pool, username);
+        if (entry == null) {
+            decoyBind(pool, credentials.password());
+            // as for a wrong password: the page does not tell who has an account
+            throw new SignInRejectedException(RejectionReason.INVALID_CREDENTIALS, LdapRefusals.WRONG_PASSWORD);
+        }
         bindAs(pool, entry.getDN(), credentials.password());
         List<String> groups;
         try {
@@ -90,11 +99,22 @@ final class LdapProvider extends PasswordIdentityProvider {
         if (result.getEntryCount() > 1) {
             throw twice(username);
         }
-        if (result.getEntryCount() == 0) {
-            // as for a wrong password: the page does not tell who has an account
-            throw new SignInRejectedException(RejectionReason.INVALID_CREDENTIALS, LdapRefusals.WRONG_PASSWORD);
+        return result.getEntryCount() == 0 ? null : result.getSearchEntries().get(0);
+    }
+
+    /**
+     * For a username the directory does not know, the bind a person's would have cost (to an entry that does not exist,
+     * which the directory refuses), so how long the answer takes does not tell who has an account. Its outcome is not
+     * looked at: the answer is a wrong password whatever it says.
+     */
+    private void decoyBind(LDAPConnectionPool pool, String password) {
+        SimpleBindRequest bind = new SimpleBindRequest(DECOY_RDN + "," + config.userBaseDn(), password);
+        bind.setResponseTimeoutMillis(config.timeoutMillis());
+        try {
+            timed(BIND, () -> pool.bindAndRevertAuthentication(bind));
+        } catch (LDAPException e) {
+            // expected: invalidCredentials (or noSuchObject); the person is told the same as for a wrong password
         }
-        return result.getSearchEntries().get(0);
     }
 
     private SignInRejectedException twice(String username) {

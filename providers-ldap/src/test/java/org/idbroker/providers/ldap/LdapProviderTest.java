@@ -121,6 +121,21 @@ class LdapProviderTest {
     }
 
     @Test
+    void anUnknownUsernameCostsABindLikeAWrongPasswordAndReadsTheSame() throws Exception {
+        start(TestingDirectory.Tls.NONE, Map.of());
+        directory.enrol(ALICE, "alice-pw");
+        SignInRejectedException wrong = refusal(() -> provider.signInWithPassword(new PasswordCredentials("alice", "nope")));
+        binds.clear();
+
+        SignInRejectedException unknown = refusal(() -> provider.signInWithPassword(new PasswordCredentials("nobody", "nope")));
+
+        assertThat(unknown.reason()).isEqualTo(wrong.reason()).isEqualTo(RejectionReason.INVALID_CREDENTIALS);
+        assertThat(unknown.getMessage()).isEqualTo(wrong.getMessage());
+        assertThat(binds).as("the directory is asked to check a password as for a person who exists (no timing tell)")
+                .hasSize(1).noneMatch(dn -> dn.contains("nobody"));
+    }
+
+    @Test
     void refusesAUsernameFoundTwice() throws Exception {
         start(TestingDirectory.Tls.NONE, Map.of());
         directory.enrol(ALICE, "alice-pw");
@@ -248,6 +263,17 @@ class LdapProviderTest {
             assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason);
             assertThat(e.getMessage()).contains(message);
         });
+    }
+
+    private static SignInRejectedException refusal(Refusable call) {
+        try {
+            call.run();
+        } catch (SignInRejectedException e) {
+            return e;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("not refused");
     }
 
     @FunctionalInterface
