@@ -3,6 +3,10 @@ package org.idbroker.server.config;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
@@ -33,15 +37,24 @@ final class SecretRefs implements Function<ConfigFile.SecretRef, String> {
             return value.strip();
         }
         Path path = Path.of(ref.file());
-        try {
-            if (Files.size(path) > MAX_SECRET_BYTES) {
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("the secret file " + ref.file() + (Files.exists(path)
+                    ? " is not a regular file (a directory, device or pipe): name the file that holds the secret"
+                    : " does not exist"));
+        }
+        // read at most one byte past the limit: a file that grows after the check is not read whole
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] bytes = in.readNBytes(MAX_SECRET_BYTES + 1);
+            if (bytes.length > MAX_SECRET_BYTES) {
                 throw new IllegalArgumentException("the secret file " + ref.file() + " is larger than " + MAX_SECRET_BYTES + " bytes");
             }
-            String value = Files.readString(path).strip();
+            String value = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString().strip();
             if (value.isEmpty()) {
                 throw new IllegalArgumentException("the secret file " + ref.file() + " is empty");
             }
             return value;
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("the secret file " + ref.file() + " is not UTF-8 text");
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the secret file " + ref.file() + ": " + e.getClass().getSimpleName());
         }
