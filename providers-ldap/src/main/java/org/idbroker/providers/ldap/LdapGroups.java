@@ -4,6 +4,7 @@ import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.ResultCode;
 import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
@@ -13,11 +14,13 @@ import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A person's groups: the entries under the group base matching the group filter whose member attribute names the
  * person's DN; with Nested Groups, also the groups naming those groups, level by level (each DN looked at once, so
- * a cycle ends), at most {@link #MAX_GROUPS}.
+ * a cycle ends), at most {@link #MAX_GROUPS}. All the searches together have the provider's IdP Timeout as their
+ * deadline (a slow directory with deep nesting is not waited for once per group).
  */
 final class LdapGroups {
 
@@ -33,12 +36,13 @@ final class LdapGroups {
         if (config.groupBaseDn() == null) {
             return List.of();
         }
+        long deadline = System.nanoTime() + config.timeout().toNanos();
         Set<String> names = new LinkedHashSet<>();
         Set<DN> seen = new LinkedHashSet<>();
         Deque<String> members = new ArrayDeque<>(List.of(personDn));
         while (!members.isEmpty() && seen.size() < MAX_GROUPS) {
             String member = members.poll();
-            for (SearchResultEntry group : groupsNaming(pool, member)) {
+            for (SearchResultEntry group : groupsNaming(pool, member, deadline)) {
                 if (!seen.add(group.getParsedDN())) {
                     continue;
                 }
@@ -54,13 +58,17 @@ final class LdapGroups {
         return new ArrayList<>(names);
     }
 
-    private List<SearchResultEntry> groupsNaming(LDAPConnectionPool pool, String member) throws LDAPException {
+    private List<SearchResultEntry> groupsNaming(LDAPConnectionPool pool, String member, long deadline) throws LDAPException {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+            throw new LDAPException(ResultCode.TIMEOUT, "the groups were not read within " + config.timeout().toSeconds() + " s");
+        }
         SearchRequest search = new SearchRequest(config.groupBaseDn().toString(), SearchScope.SUB,
                 Filter.createANDFilter(config.groupFilter(), Filter.createEqualityFilter(config.groupMemberAttribute(), member)),
                 config.groupNameAttribute());
         search.setSizeLimit(MAX_GROUPS);
-        search.setTimeLimitSeconds((int) config.timeout().toSeconds());
-        search.setResponseTimeoutMillis(config.timeoutMillis());
+        search.setTimeLimitSeconds((int) Math.max(1, TimeUnit.MILLISECONDS.toSeconds(left)));
+        search.setResponseTimeoutMillis(left);
         return pool.search(search).getSearchEntries();
     }
 }

@@ -3,6 +3,7 @@ package org.idbroker.providers.ldap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSearchRequest;
 import com.unboundid.ldap.listener.interceptor.InMemoryInterceptedSimpleBindRequest;
 import com.unboundid.ldap.listener.interceptor.InMemoryOperationInterceptor;
 import com.unboundid.ldap.sdk.LDAPException;
@@ -82,6 +83,33 @@ class LdapProviderTest {
         provider = create(TestingDirectory.Tls.NONE, Map.of(LdapConfig.NESTED_GROUPS, "true"));
         assertThat(provider.signInWithPassword(new PasswordCredentials("alice", "alice-pw")).groups())
                 .containsExactly("developers", "engineering", "staff");
+    }
+
+    @Test
+    void readingNestedGroupsFromASlowDirectoryHasOneDeadlineNotOnePerSearch() throws Exception {
+        // each group search answers within the timeout, the six of them together do not
+        directory = TestingDirectory.start(TestingDirectory.Tls.NONE, new InMemoryOperationInterceptor() {
+            @Override
+            public void processSearchRequest(InMemoryInterceptedSearchRequest request) {
+                if (request.getRequest().getBaseDN().equalsIgnoreCase(TestingDirectory.GROUPS)) {
+                    try {
+                        Thread.sleep(400);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        });
+        provider = create(TestingDirectory.Tls.NONE, Map.of(LdapConfig.NESTED_GROUPS, "true", LdapConfig.IDP_TIMEOUT_SECONDS, "1"));
+        directory.enrol(ALICE, "alice-pw");
+        String below = TestingDirectory.groupDn("developers");
+        for (String group : List.of("level1", "level2", "level3", "level4", "level5")) {
+            directory.addToGroup(group, below);
+            below = TestingDirectory.groupDn(group);
+        }
+
+        assertRefused(() -> provider.signInWithPassword(new PasswordCredentials("alice", "alice-pw")), RejectionReason.IDP_UNAVAILABLE,
+                "did not answer within 1 s");
     }
 
     @Test
