@@ -182,6 +182,24 @@ public abstract class PasswordProviderKit<U extends PasswordUpstream> extends Si
     }
 
     @Test
+    void throttlesAnotherSpellingOfTheSameUsernameWithIt() {
+        useStandardUpstream();
+        upstream.enrol(ALICE, passwordOf(ALICE));
+        for (int i = 0; i < 5; i++) {
+            browser.signInWithPassword(broker, PROVIDER_ID, null, ALICE.username(), "wrong-" + i);
+        }
+        // the directory takes fullwidth letters, case and runs of spaces for the same name (RFC 4518)
+        String fullwidth = ALICE.username().toUpperCase(java.util.Locale.ROOT).chars()
+                .map(c -> c >= 'A' && c <= 'Z' ? c - 'A' + 0xFF21 : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+
+        List<HttpResponse<String>> hops = browser.signInWithPassword(broker, PROVIDER_ID, null, fullwidth, passwordOf(ALICE));
+
+        assertRefused(hops, new ExpectedRefusal(429, "too_many_attempts", "Try again in"));
+        assertThat(broker.count("select count(*) from users")).isZero();
+    }
+
+    @Test
     void writesThePasswordToNoLogLineEventOrTable() {
         useStandardUpstream();
         upstream.enrol(ALICE, passwordOf(ALICE));
