@@ -152,8 +152,11 @@ public abstract class PasswordProviderKit<U extends PasswordUpstream> extends Si
         HttpResponse<String> form = landing(browser.follow(broker.uri("/app/sign-in/" + PROVIDER_ID)));
 
         TestingBrowser attacker = new TestingBrowser();
-        RefusalPage foreign = RefusalPage.of(landing(attacker.submitPasswordForm(form, ALICE.username(), passwordOf(ALICE))))
-                .orElseThrow();
+        HttpResponse<String> refused = landing(attacker.submitPasswordForm(form, ALICE.username(), passwordOf(ALICE)));
+        RefusalPage foreign = RefusalPage.of(refused).orElseThrow();
+        assertThat(refused.headers().firstValue("Content-Security-Policy")).as("the refusal page is never framed either")
+                .hasValueSatisfying(v -> assertThat(v).contains("frame-ancestors 'none'"));
+        assertThat(refused.headers().firstValue("Cache-Control")).hasValue("no-store");
         RefusalPage none = RefusalPage.of(landing(attacker.postForm(broker.uri("/app/sign-in/" + PROVIDER_ID),
                 "username=alice&password=" + passwordOf(ALICE)))).orElseThrow();
 

@@ -27,7 +27,7 @@ public final class ClaimsPreviewPage {
         if (!HtmlPages.wantsHtml(headers)) {
             return Response.ok(preview, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
         }
-        return Response.ok(html(preview), MediaType.TEXT_HTML_TYPE.withCharset("utf-8")).header("Cache-Control", "no-store").build();
+        return HtmlPages.guarded(Response.ok(html(preview), MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))).build();
     }
 
     private String html(ClaimsPreview p) {

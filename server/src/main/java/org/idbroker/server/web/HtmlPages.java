@@ -21,8 +21,19 @@ public final class HtmlPages {
         if (!wantsHtml(headers)) {
             return ErrorMappers.json(status, code, message);
         }
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
-                .header("Cache-Control", "no-store").entity(signInRefusedHtml(code, message)).build();
+        return guarded(Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
+                .entity(signInRefusedHtml(code, message))).build();
+    }
+
+    /**
+     * A page the server renders, with the protections of the shipped pages: never cached, never framed by another
+     * site (clickjacking), its forms posting only to the broker, no referrer sent elsewhere.
+     */
+    static Response.ResponseBuilder guarded(Response.ResponseBuilder page) {
+        return page.header("Cache-Control", "no-store")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+                .header("Referrer-Policy", "same-origin");
     }
 
     /** The refused sign-in page's HTML, for answers made outside Jersey. */

@@ -18,11 +18,7 @@ final class PasswordFormPage {
     }
 
     static Response.ResponseBuilder render(PasswordForm form, int status) {
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8")).entity(html(form))
-                .header("Cache-Control", "no-store")
-                .header("X-Content-Type-Options", "nosniff")
-                .header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
-                .header("Referrer-Policy", "same-origin");
+        return HtmlPages.guarded(Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8")).entity(html(form)));
     }
 
     private static String html(PasswordForm form) {
