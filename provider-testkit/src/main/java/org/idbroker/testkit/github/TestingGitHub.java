@@ -66,6 +66,7 @@ public final class TestingGitHub implements OAuth2Upstream {
 
     private final HttpServer server;
     private final String base;
+    private volatile String nextPageBase;
     private final String redirectUri;
     private final String clientId = "Iv1." + HexFormat.of().formatHex(bytes(8));
     private final String clientSecret = HexFormat.of().formatHex(bytes(20));
@@ -116,6 +117,11 @@ public final class TestingGitHub implements OAuth2Upstream {
     @Override
     public String clientSecret() {
         return clientSecret;
+    }
+
+    /** Where the {@code Link} header's next pages are from now on, instead of this server (a hostile or broken answer). */
+    public void nextPagesAt(String linkBase) {
+        nextPageBase = linkBase;
     }
 
     /** The most items GitHub puts on one page from now on (100 on github.com). */
@@ -300,7 +306,7 @@ public final class TestingGitHub implements OAuth2Upstream {
         int to = Math.min(items.size(), from + perPage);
         if (to < items.size()) {
             String path = exchange.getRequestURI().getPath();
-            String nextUri = base + path + "?per_page=" + perPage + "&page=" + (page + 1);
+            String nextUri = (nextPageBase != null ? nextPageBase : base) + path + "?per_page=" + perPage + "&page=" + (page + 1);
             String last = base + path + "?per_page=" + perPage + "&page=" + ((items.size() + perPage - 1) / perPage);
             exchange.getResponseHeaders().add("Link", "<" + nextUri + ">; rel=\"next\", <" + last + ">; rel=\"last\"");
         }

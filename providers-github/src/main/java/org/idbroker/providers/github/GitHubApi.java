@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -115,9 +116,15 @@ final class GitHubApi {
         if (!matcher.find()) {
             return Optional.empty();
         }
-        URI next = URI.create(matcher.group(1));
+        URI next;
+        try {
+            next = new URI(matcher.group(1));
+        } catch (URISyntaxException e) {
+            throw unavailable("GitHub's next page address in its Link header is not a URI: " + e.getReason());
+        }
         URI api = config.apiUri();
-        if (!api.getScheme().equalsIgnoreCase(next.getScheme()) || !api.getAuthority().equalsIgnoreCase(next.getAuthority())) {
+        if (!api.getScheme().equalsIgnoreCase(next.getScheme()) || next.getAuthority() == null
+                || !api.getAuthority().equalsIgnoreCase(next.getAuthority())) {
             // the access token goes only to GitHub's own API
             throw unavailable("GitHub's next page is at another address (" + next.getAuthority() + ") than its API");
         }

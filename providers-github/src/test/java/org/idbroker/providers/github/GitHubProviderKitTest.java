@@ -81,6 +81,23 @@ class GitHubProviderKitTest extends OAuth2ProviderKit<TestingGitHub> {
     }
 
     @Test
+    void sendsTheTokenToNoNextPageOffTheApiAndSaysSoForAMalformedOne() {
+        useStandardUpstream();
+        upstream.maxPerPage(2);
+        Account many = new Account(8, "paged", "Paged", List.of(new Email("paged@example.com", true, true)),
+                List.of(new Org("o1", true), new Org("o2", true), new Org("o3", true)), List.of());
+
+        upstream.nextPagesAt("http://attacker.example:1");
+        upstream.nextSignIn(many);
+        assertRefused(browser.signIn(broker, PROVIDER_ID), new ExpectedRefusal(502, "idp_unavailable", "another address"));
+
+        upstream.nextPagesAt("http://[not-a-host");
+        upstream.nextSignIn(many);
+        assertRefused(browser.signIn(broker, PROVIDER_ID), new ExpectedRefusal(502, "idp_unavailable", "next page"));
+        assertThat(broker.count("select count(*) from users")).isZero();
+    }
+
+    @Test
     void namesTeamsBySlugOrByNameAsTheSettingSays() {
         useStandardUpstream();
         upstream.nextSignIn(OCTOCAT);
