@@ -10,6 +10,8 @@ import org.idbroker.core.db.Database;
 import org.idbroker.core.db.DatabaseSettings;
 import org.idbroker.core.db.DevDatabase;
 import org.idbroker.core.providers.ProviderStore;
+import org.idbroker.server.providers.DefaultInstances;
+import org.idbroker.server.providers.ProviderTypes;
 import picocli.CommandLine.Option;
 
 /** Where the data is: an external PostgreSQL, or the embedded one of a data folder. Shared by every command. */
@@ -60,18 +62,35 @@ final class DatabaseOptions {
     }
 
     /**
-     * Like {@link #open()} for the commands that seed a clean install ({@code admin}, {@code configure},
-     * {@code client}): a database without any schema yet gets one; an older schema is refused as by {@link #open()}.
+     * Like {@link #open()} for the commands that seed a clean install ({@code admin}, {@code client}): a database
+     * without any schema yet gets one, and the built-in types their default instances; an older schema is refused as
+     * by {@link #open()}.
      */
     OpenDatabase openForSeeding() {
-        return open(true, true);
+        return openForSeeding(new ProviderTypes(ProviderTypes.builtIn()));
     }
 
-    /** Opens the database and migrates its schema ({@code idbroker migrate}). */
+    /** {@link #openForSeeding()}, seeding the default instances of these types ({@code configure}). */
+    OpenDatabase openForSeeding(ProviderTypes types) {
+        OpenDatabase open = open(true, true);
+        return seeded(open, types);
+    }
+
+    /** Opens the database and migrates its schema, then seeds the built-in types' instances ({@code idbroker migrate}). */
     OpenDatabase openAndMigrate() {
         OpenDatabase open = open(false, false);
         try {
             open.database().connect().migrate();
+        } catch (RuntimeException e) {
+            open.close();
+            throw e;
+        }
+        return seeded(open, new ProviderTypes(ProviderTypes.builtIn()));
+    }
+
+    private static OpenDatabase seeded(OpenDatabase open, ProviderTypes types) {
+        try {
+            DefaultInstances.seed(types, open.database().jdbi());
             return open;
         } catch (RuntimeException e) {
             open.close();
