@@ -39,8 +39,7 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would change, and change nothing.")
     boolean dryRun;
 
-    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL:-http://localhost:8080}",
-            description = "The broker's public URL, from which the redirect URIs are built (default: ${DEFAULT-VALUE}). "
+    @Option(names = "--public-url", paramLabel = "URL", description = "The broker's public URL, from which the redirect URIs are built (default: ${DEFAULT-VALUE}). "
                     + "Env: IDBROKER_PUBLIC_URL.")
     URI publicUrl;
 

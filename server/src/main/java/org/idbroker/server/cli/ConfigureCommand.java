@@ -39,8 +39,7 @@ final class ConfigureCommand implements Callable<Integer> {
             + " default: the instance's current type, for a new instance the one marked as the default).")
     String type;
 
-    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL:-http://localhost:8080}",
-            description = "The broker's public URL, to print the redirect URI (default: ${DEFAULT-VALUE}). Env: IDBROKER_PUBLIC_URL.")
+    @Option(names = "--public-url", paramLabel = "URL", description = "The broker's public URL, to print the redirect URI (default: ${DEFAULT-VALUE}). Env: IDBROKER_PUBLIC_URL.")
     URI publicUrl;
 
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Any other setting of the type, by its name (repeatable).")

@@ -36,6 +36,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine(String... args) {
         CommandLine cli = new CommandLine(new Main());
         ConfigureCommand.withOptionsOf(cli.getSubcommands().get("configure"), ProvidersOptions.forOptions(args));
+        cli.setDefaultValueProvider(new OptionDefaults());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("idbroker: " + Messages.of(e));
             return e instanceof CliException c ? c.exitCode() : 1;

@@ -9,10 +9,9 @@ import picocli.CommandLine.Option;
 final class ProvidersOptions {
 
     private static final String OPTION = "--providers-dir";
-    private static final String ENV = "IDBROKER_PROVIDERS_DIR";
+    static final String ENV = "IDBROKER_PROVIDERS_DIR";
 
-    @Option(names = "--providers-dir", paramLabel = "DIR", defaultValue = "${env:IDBROKER_PROVIDERS_DIR}",
-            description = "Folder of provider module jars to load (default: the installation's providers/ folder). "
+    @Option(names = "--providers-dir", paramLabel = "DIR", description = "Folder of provider module jars to load (default: the installation's providers/ folder). "
                     + "Env: IDBROKER_PROVIDERS_DIR.")
     Path providersDir;
 

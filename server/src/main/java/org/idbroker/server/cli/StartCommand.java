@@ -25,8 +25,7 @@ final class StartCommand implements Callable<Integer> {
     @Mixin
     ProvidersOptions providers;
 
-    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL}",
-            description = "Required. Address people and IdPs reach the broker at, such as https://broker.example.com: "
+    @Option(names = "--public-url", paramLabel = "URL", description = "Required. Address people and IdPs reach the broker at, such as https://broker.example.com: "
                     + "redirect URIs are built from it. Env: IDBROKER_PUBLIC_URL.")
     URI publicUrl;
 
