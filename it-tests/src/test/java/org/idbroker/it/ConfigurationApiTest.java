@@ -48,6 +48,8 @@ class ConfigurationApiTest {
         }
         assertThat(oidc).isNotNull();
         assertThat(oidc.get("displayName").asText()).isEqualTo("OpenID Connect");
+        assertThat(oidc.get("defaultForNewInstances").asBoolean()).isTrue();
+        assertThat(types).filteredOn(t -> t.get("defaultForNewInstances").asBoolean()).hasSize(1);
         assertThat(oidc.get("settings").get(0).get("name").asText()).isEqualTo("enabled");
         assertThat(oidc.get("settings")).anySatisfy(s -> {
             assertThat(s.get("name").asText()).isEqualTo("clientSecret");
