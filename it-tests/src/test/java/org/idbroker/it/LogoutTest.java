@@ -62,7 +62,7 @@ class LogoutTest {
 
         List<HttpResponse<String>> hops = aliceAtWork.follow(redirectTo);
 
-        RecordedRequest endSession = requestTo("/idp/endsession");
+        RecordedRequest endSession = scene.idp().takeRequestTo("/idp/endsession");
         HttpUrl received = endSession.getRequestUrl();
         assertThat(received.queryParameter("client_id")).isEqualTo(scene.idp().clientId());
         assertThat(received.queryParameter("post_logout_redirect_uri")).isEqualTo(scene.broker().baseUri() + "/app/sign-in");
@@ -331,15 +331,5 @@ class LogoutTest {
         TestingBrowser browser = new TestingBrowser();
         browser.setCookie(scene.broker().baseUri(), "idb_session", token);
         return browser;
-    }
-
-    private RecordedRequest requestTo(String path) {
-        RecordedRequest request;
-        while ((request = scene.idp().takeRequest()) != null) {
-            if (request.getRequestUrl().encodedPath().equals(path)) {
-                return request;
-            }
-        }
-        throw new AssertionError("the IdP received no request to " + path);
     }
 }

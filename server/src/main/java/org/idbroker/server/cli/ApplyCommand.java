@@ -19,9 +19,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {"Make the broker as a configuration file (from 'idbroker export') describes it: sign-in providers, "
-                + "teams with their external groups and roles, session lifetimes.",
+                + "users, teams with their members, external groups and roles, clients, session lifetimes.",
                 "Prints one line per change and applies all of them in one transaction, or none. What the file does not "
-                        + "name is left alone. An invalid file changes nothing: every problem is listed with its line (exit 2)."})
+                        + "name is left alone (removed with --prune). An invalid file changes nothing: every problem is listed "
+                        + "with its line (exit 2)."})
 final class ApplyCommand implements Callable<Integer> {
 
     @Spec
@@ -39,7 +40,12 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print what would change, and change nothing.")
     boolean dryRun;
 
-    @Option(names = "--public-url", paramLabel = "URL", description = "The broker's public URL, from which the redirect URIs are built (default: ${DEFAULT-VALUE}). "
+    @Option(names = "--prune", description = "Also remove the providers, users, teams and clients the file does not name "
+            + "(never the built-in teams, never the last administrator).")
+    boolean prune;
+
+    @Option(names = "--public-url", paramLabel = "URL",
+            description = "The broker's public URL, from which the redirect URIs are built (default: ${DEFAULT-VALUE}). "
                     + "Env: IDBROKER_PUBLIC_URL.")
     URI publicUrl;
 
@@ -55,7 +61,7 @@ final class ApplyCommand implements Callable<Integer> {
             List<String> changes;
             try (DatabaseOptions.OpenDatabase open = db.open()) {
                 changes = new ConfigApplier(open.database().jdbi(), open.providerStore(masterKey), providers.load(),
-                        normalizedUrl, System::getenv).apply(config, dryRun);
+                        normalizedUrl, System::getenv).apply(config, dryRun, prune);
             }
             changes.forEach(line -> out.println((dryRun ? "would " : "") + line));
             if (changes.isEmpty()) {
@@ -75,7 +81,8 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
-    private static byte[] read(Path file) {
+    /** The file's content, bounded; a file that cannot be read is a usage error (exit 2). */
+    static byte[] read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes(ConfigFile.MAX_BYTES + 1);
             if (bytes.length > ConfigFile.MAX_BYTES) {

@@ -67,6 +67,7 @@ final class OptionDefaults implements IDefaultValueProvider {
     private static final Map<String, Source> BY_COMMAND = Map.ofEntries(
             Map.entry("start --public-url", env("IDBROKER_PUBLIC_URL")),
             Map.entry("start-dev --public-url", env("IDBROKER_PUBLIC_URL")),
+            Map.entry("start --apply", env("IDBROKER_APPLY")),
             Map.entry("configure --public-url", PUBLIC_URL),
             Map.entry("doctor --public-url", PUBLIC_URL),
             Map.entry("support-bundle --public-url", PUBLIC_URL),

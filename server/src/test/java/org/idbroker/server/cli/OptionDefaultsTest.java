@@ -51,6 +51,7 @@ class OptionDefaultsTest {
             Map.entry("--public-url", env("IDBROKER_PUBLIC_URL", "http://localhost:8080")),
             Map.entry("start --public-url", env("IDBROKER_PUBLIC_URL", null)),
             Map.entry("start-dev --public-url", env("IDBROKER_PUBLIC_URL", null)),
+            Map.entry("start --apply", env("IDBROKER_APPLY", null)),
             Map.entry("client --client-id", env("IDBROKER_CLIENT_ID", null)),
             Map.entry("client --secret-file", env("IDBROKER_CLIENT_SECRET_FILE", null)),
             Map.entry("client create --type", new OptionDefaults.Source(null, "confidential")),
@@ -59,7 +60,7 @@ class OptionDefaultsTest {
     /** Which commands have which options with a source; the rest have none. */
     private static final Map<String, String> COMMANDS = Map.ofEntries(
             Map.entry("start-dev", DATA + " " + SERVER + " --providers-dir --public-url"),
-            Map.entry("start", DATA + " " + SERVER + " --providers-dir --public-url"),
+            Map.entry("start", DATA + " " + SERVER + " --providers-dir --public-url --apply"),
             Map.entry("admin", DATA),
             Map.entry("configure", DATA + " --providers-dir --public-url"),
             Map.entry("doctor", DATA + " --public-url"),
