@@ -1,6 +1,9 @@
 package org.idbroker.server.cli;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -10,8 +13,8 @@ import org.idbroker.server.providers.BrokerSettings;
 import org.idbroker.server.providers.InvalidConfigurationException;
 import org.idbroker.server.providers.ProviderConfigurator;
 import org.idbroker.server.providers.ProviderTypes;
-import org.idbroker.spi.SignInStyle;
 import org.idbroker.spi.IdentityProviderFactory;
+import org.idbroker.spi.SignInStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -109,5 +112,4 @@ final class ConfigureCommand implements Callable<Integer> {
             throw new CliException("cannot read " + what + ", " + file + ": " + e.getMessage());
         }
     }
-
 }
