@@ -21,7 +21,8 @@ class OptionDefaultsTest {
     private static final String DATA = "--db-url --db-username --db-password-file --db-pool-size --data-dir --pg-binaries-dir"
             + " --master-key-file";
     private static final String SERVER = "--http-port --bind --session-idle-minutes --session-max-minutes --http-threads"
-            + " --idp-calls-per-provider --sign-in-starts-per-minute --log-format --management-port --management-bind"
+            + " --idp-calls-per-provider --sign-in-starts-per-minute --password-failures-per-user-and-address"
+            + " --password-failures-per-user --password-failures-per-address --log-format --management-port --management-bind"
             + " --trusted-proxies --access-log --shutdown-delay --shutdown-timeout --event-retention-days";
 
     private static final Map<String, OptionDefaults.Source> EXPECTED = Map.ofEntries(
@@ -40,6 +41,9 @@ class OptionDefaultsTest {
             Map.entry("--http-threads", env("IDBROKER_HTTP_THREADS", "32")),
             Map.entry("--idp-calls-per-provider", env("IDBROKER_IDP_CALLS_PER_PROVIDER", "0")),
             Map.entry("--sign-in-starts-per-minute", env("IDBROKER_SIGN_IN_STARTS_PER_MINUTE", "600")),
+            Map.entry("--password-failures-per-user-and-address", env("IDBROKER_PASSWORD_FAILURES_PER_USER_AND_ADDRESS", "5/15m")),
+            Map.entry("--password-failures-per-user", env("IDBROKER_PASSWORD_FAILURES_PER_USER", "20/5m")),
+            Map.entry("--password-failures-per-address", env("IDBROKER_PASSWORD_FAILURES_PER_ADDRESS", "100/15m")),
             Map.entry("--log-format", env("IDBROKER_LOG_FORMAT", "text")),
             Map.entry("--management-port", env("IDBROKER_MANAGEMENT_PORT", "off")),
             Map.entry("--management-bind", env("IDBROKER_MANAGEMENT_BIND", "0.0.0.0")),
