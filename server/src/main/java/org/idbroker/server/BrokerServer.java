@@ -38,6 +38,7 @@ import org.idbroker.server.sessions.SessionsModule;
 import org.idbroker.server.web.oidc.BackchannelDelivery;
 import org.idbroker.server.web.oidc.OidcMaintenance;
 import org.idbroker.server.web.oidc.OidcModule;
+import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -72,7 +73,8 @@ public final class BrokerServer implements AutoCloseable {
         this.config = config;
         this.operations = operations;
         this.housekeeping = new Housekeeping(injector.getInstance(LoginTransactions.class), injector.getInstance(Events.class),
-                operations.operations().eventRetention(), injector.getInstance(Clock.class));
+                operations.operations().eventRetention(), injector.getInstance(Clock.class), injector.getInstance(Jdbi.class),
+                injector.getInstance(SecretCipher.class));
     }
 
     /**
@@ -141,9 +143,8 @@ public final class BrokerServer implements AutoCloseable {
      * @throws PortInUseException when the port is taken
      * @throws org.idbroker.core.db.DatabaseUnavailableException when the database cannot be reached or migrated
      */
-    public static BrokerServer start(Options options, Database database, byte[] masterKey, ProviderTypes types,
+    public static BrokerServer start(Options options, Database database, SecretCipher cipher, ProviderTypes types,
             Module... extraModules) {
-        SecretCipher cipher = new SecretCipher(masterKey);
         FutureTask<Void> databaseReady = new FutureTask<>(() -> {
             database.connect().migrate();
             MasterKeyCheck.verify(database.jdbi(), cipher);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.providers.ProviderRecord;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.providers.BrokerSettings;
@@ -106,9 +107,9 @@ final class ConfigureCommand implements Callable<Integer> {
             }
         }
         ProviderTypes types = providers.load();
-        byte[] masterKey = db.masterKey();
+        SecretCipher cipher = db.cipher();
         try (DatabaseOptions.OpenDatabase open = db.openForSeeding()) {
-            ProviderConfigurator configurator = new ProviderConfigurator(open.providerStore(masterKey),
+            ProviderConfigurator configurator = new ProviderConfigurator(open.providerStore(cipher),
                     types);
             ProviderRecord saved;
             try {

@@ -1,6 +1,7 @@
 package org.idbroker.server.cli;
 
 import java.net.URI;
+import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.server.BrokerServer;
 import org.idbroker.server.operations.Operations;
 import org.idbroker.server.providers.ProviderTypes;
@@ -16,13 +17,13 @@ final class ServerLauncher {
         Operations operations = http.operations();
         http.logFormat().apply();
         ProviderTypes types = providers.load();
-        byte[] masterKey = db.masterKey();
+        SecretCipher cipher = db.cipher();
         DatabaseOptions.OpenDatabase open = db.prepare();
         BrokerServer server;
         try {
             server = BrokerServer.start(new BrokerServer.Options(http.httpPort, http.bind, publicUrl, devMode, http.lifetimes(),
                     http.httpThreads, operations, http.trafficLimits()),
-                    open.database(), masterKey, types);
+                    open.database(), cipher, types);
         } catch (RuntimeException e) {
             open.close();
             throw e;
