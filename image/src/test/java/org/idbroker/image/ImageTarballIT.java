@@ -72,6 +72,8 @@ class ImageTarballIT {
     @Test
     void runsTheLauncherAsAUserOtherThanRootWithItsPortsAndHealthChecks() {
         JsonNode container = config.get("config");
+        assertThat(config.get("os").asText()).isEqualTo("linux");
+        assertThat(config.get("architecture").asText()).isEqualTo(System.getProperty("image.architecture"));
         assertThat(container.get("User").asText()).isEqualTo("10001:10001");
         assertThat(container.get("Entrypoint")).extracting(JsonNode::asText)
                 .containsExactly("/opt/idbroker/bin/idbroker", "start");
