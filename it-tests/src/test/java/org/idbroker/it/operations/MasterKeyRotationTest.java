@@ -97,9 +97,9 @@ class MasterKeyRotationTest {
                 .contains("re-encrypted with master key " + new SecretCipher(newKey).keyId())
                 .doesNotContain(base64(oldKey)).doesNotContain(base64(newKey)).doesNotContain(idp.clientSecret());
         assertThat(me(node, before)).as("a session from before the rotation").isEqualTo(200);
-        assertThat(database.jdbi().withHandle(h -> h.createQuery(
-                "select details::text from events where type = 'master-key-rotated'").mapTo(String.class).list()))
-                .singleElement().asString().contains("\"provider secrets\": 1");
+        List<String> rotated = database.jdbi().withHandle(h -> h.createQuery(
+                "select details::text from events where type = 'master-key-rotated'").mapTo(String.class).list());
+        assertThat(rotated).singleElement().asString().contains("\"provider secrets\": 1");
         signIn(node, "sub-bob");
 
         Jdbi jdbi = database.jdbi();
