@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The image tarball Jib built (target/idbroker-image.tar), opened as a container runtime opens it: its configuration
  * (user, entrypoint, ports, health-check guidance), its files (the launcher, the class archive, a Java runtime, no
  * PostgreSQL), and, extracted into a root of its own, its own Java running {@code bin/idbroker start} as the image's
- * user until {@code /health/ready} answers.
+ * user until {@code /health/ready} answers, with the broker's classes from the class archive made at image build.
  */
 class ImageTarballIT {
 
@@ -128,6 +128,13 @@ class ImageTarballIT {
                 broker.waitFor(60, TimeUnit.SECONDS);
             }
 
+            // the broker's own classes come from the archive made at image build, not from the jars
+            Path classes = Files.createTempFile("idbroker-image-classes", ".log");
+            Process version = inImage(List.of("--version"), classes, Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info"));
+            assertThat(version.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(read(classes)).contains("org.idbroker.server.cli.Main source: shared objects file")
+                    .doesNotContain("org.idbroker.server.cli.Main source: file:");
+
             Process dev = inImage(List.of("start-dev"), log);
             assertThat(dev.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(dev.exitValue()).isEqualTo(2);
@@ -140,6 +147,10 @@ class ImageTarballIT {
 
     /** The launcher inside the extracted image, as its user, with its environment, /dev and /proc (mounts of its own). */
     private static Process inImage(List<String> args, Path log) throws IOException {
+        return inImage(args, log, Map.of());
+    }
+
+    private static Process inImage(List<String> args, Path log, Map<String, String> extraEnv) throws IOException {
         // the image's environment has the image's PATH: the machine's programs are named by their paths
         String mount = hostProgram("mount");
         List<String> argv = new ArrayList<>(List.of(hostProgram("unshare"), "--mount", "--propagation", "private",
@@ -152,6 +163,7 @@ class ImageTarballIT {
         builder.environment().putAll(env());
         // the image has no writable data folder: the master key comes from the environment, as the README says
         builder.environment().put("IDBROKER_MASTER_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+        builder.environment().putAll(extraEnv);
         return builder.start();
     }
 
