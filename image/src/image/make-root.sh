@@ -21,6 +21,10 @@ rm -rf "$root"
 mkdir -p "$root/opt/idbroker" "$root/bin" "$root/etc" "$root/tmp"
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=2 \
   --output "$root/opt/java"
+# a server draws nothing: without the window, sound, font and colour libraries of java.desktop (kept for java.beans),
+# none of the X11, ALSA, FreeType or HarfBuzz libraries they link comes along
+rm -f "$root"/opt/java/lib/libawt_xawt.so "$root"/opt/java/lib/libjawt.so "$root"/opt/java/lib/libsplashscreen.so \
+  "$root"/opt/java/lib/libjsound.so "$root"/opt/java/lib/libfontmanager.so "$root"/opt/java/lib/liblcms.so
 # the JDK's trusted certificates (Debian's JDK links them to /etc/ssl/certs/java/cacerts), for https to the IdPs
 cp -L "$jdk/lib/security/cacerts" "$root/opt/java/lib/security/cacerts"
 
