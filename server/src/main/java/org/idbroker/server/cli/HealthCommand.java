@@ -22,7 +22,7 @@ final class HealthCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--port", paramLabel = "N", defaultValue = "${env:IDBROKER_MANAGEMENT_PORT:-${env:IDBROKER_HTTP_PORT:-8080}}",
-            description = "Port to ask on 127.0.0.1 (default: the management port, else the HTTP port: ${DEFAULT-VALUE}).")
+            description = "Port to ask on 127.0.0.1 (default: ${DEFAULT-VALUE}). Env: IDBROKER_MANAGEMENT_PORT, else IDBROKER_HTTP_PORT.")
     int port;
 
     @Option(names = "--live", description = "Ask /health/live (the process answers) instead of /health/ready.")
