@@ -1,9 +1,10 @@
 // A relying party built on the certified openid-client library, as an application in front of the broker would
-// be. It listens on 127.0.0.1:$PORT: /login sends the browser to the broker (code flow, PKCE S256, state, nonce);
-// /callback redeems the code, validates the ID token and reads userinfo, and answers what it learned as JSON;
+// be. It listens on 127.0.0.1:$PORT: /login sends the browser to the broker (code flow, PKCE S256, state, nonce;
+// ?prompt=P and ?login_hint=H are passed on); /callback redeems the code, validates the ID token and reads userinfo,
+// and answers what it learned as JSON;
 // /refresh?token=T refreshes with openid-client's refresh-token grant; /logout?idToken=T logs out (RP-initiated);
 // /introspect?token=T and /revoke?token=T call the introspection (RFC 7662) and revocation (RFC 7009) endpoints.
-// Environment: ISSUER, CLIENT_ID, CLIENT_SECRET (absent: a public client), CLIENT_AUTH (basic|post), PORT.
+// Environment: ISSUER, CLIENT_ID, CLIENT_SECRET (absent: a public client), CLIENT_AUTH (basic|post), PORT, ID_TOKEN_ALG.
 import http from 'node:http';
 import * as client from 'openid-client';
 
@@ -17,7 +18,9 @@ const redirectUri = `${base}/callback`;
 const auth = !secret ? client.None() : process.env.CLIENT_AUTH === 'post' ? client.ClientSecretPost(secret)
   : client.ClientSecretBasic(secret);
 // the broker under test runs on http://localhost: allow it, as a developer would against a local broker
-const config = await client.discovery(issuer, clientId, secret, auth, {execute: [client.allowInsecureRequests]});
+// ID_TOKEN_ALG: the algorithm the client was registered to receive its tokens signed with (openid-client expects RS256)
+const metadata = {client_secret: secret, ...(process.env.ID_TOKEN_ALG ? {id_token_signed_response_alg: process.env.ID_TOKEN_ALG} : {})};
+const config = await client.discovery(issuer, clientId, metadata, auth, {execute: [client.allowInsecureRequests]});
 
 const pending = new Map();
 
@@ -44,6 +47,9 @@ const server = http.createServer(async (req, res) => {
       };
       if (url.searchParams.get('prompt')) {
         params.prompt = url.searchParams.get('prompt');
+      }
+      if (url.searchParams.get('login_hint')) {
+        params.login_hint = url.searchParams.get('login_hint');
       }
       res.writeHead(302, {Location: client.buildAuthorizationUrl(config, params).href});
       res.end();

@@ -305,22 +305,6 @@ IdB.start('configure-authentication', async () => {
     await loadList();
   }
 
-  async function copyRedirectUri() {
-    const text = document.getElementById('redirect-uri').textContent;
-    const status = document.getElementById('copy-status');
-    try {
-      await navigator.clipboard.writeText(text);
-      status.textContent = 'Copied.';
-    } catch (e) {
-      const range = document.createRange();
-      range.selectNodeContents(document.getElementById('redirect-uri'));
-      const selection = getSelection();
-      selection.removeAllRanges();
-      selection.addRange(range);
-      status.textContent = document.execCommand('copy') ? 'Copied.' : 'Selected: press Ctrl+C to copy.';
-    }
-  }
-
   document.getElementById('add-provider').addEventListener('submit', (event) => {
     event.preventDefault();
     const idInput = document.getElementById('new-provider-id');
@@ -346,7 +330,8 @@ IdB.start('configure-authentication', async () => {
   document.getElementById('settings-form').addEventListener('submit', save);
   document.getElementById('test').addEventListener('click', runTest);
   document.getElementById('delete').addEventListener('click', remove);
-  document.getElementById('copy-redirect-uri').addEventListener('click', copyRedirectUri);
+  document.getElementById('copy-redirect-uri').addEventListener('click',
+    () => IdB.copy(document.getElementById('redirect-uri'), document.getElementById('copy-status')));
 
   await loadList();
 });

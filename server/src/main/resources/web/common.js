@@ -7,7 +7,8 @@ const IdB = (function () {
     {path: '/app/authentication', label: 'Authentication', permission: 'configure-authentication'},
     {path: '/app/teams', label: 'Teams', permission: 'view-teams'},
     {path: '/app/users', label: 'Users', permission: 'view-users'},
-    {path: '/app/events', label: 'Events', permission: 'view-events'}
+    {path: '/app/events', label: 'Events', permission: 'view-events'},
+    {path: '/app/applications', label: 'Applications', permission: 'configure-clients'}
   ];
 
   function signInAddress() {
@@ -109,6 +110,21 @@ const IdB = (function () {
     return isNaN(date) ? String(iso) : date.toLocaleString();
   }
 
+  /** Copies the text of an element to the clipboard, else selects it; says which in status. */
+  async function copy(element, status) {
+    try {
+      await navigator.clipboard.writeText(element.textContent);
+      status.textContent = 'Copied.';
+    } catch (e) {
+      const range = document.createRange();
+      range.selectNodeContents(element);
+      const selection = getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      status.textContent = document.execCommand('copy') ? 'Copied.' : 'Selected: press Ctrl+C to copy.';
+    }
+  }
+
   async function signOut() {
     const result = await api('/api/users/sign-out', {method: 'POST', allowUnauthenticated: true});
     const target = result.ok && result.data && result.data.redirectTo;
@@ -160,5 +176,5 @@ const IdB = (function () {
     document.body.dataset.ready = 'true';
   }
 
-  return {api, problem, el, clear, say, formatTime, can, start, signOut};
+  return {api, problem, el, clear, say, formatTime, can, start, signOut, copy};
 })();

@@ -23,7 +23,8 @@
   for (const provider of providers) {
     const link = document.createElement('a');
     link.className = 'button';
-    link.href = provider.signInUrl + '?redirectAfterLoginTo=' + encodeURIComponent(after);
+    link.href = provider.signInUrl + '?redirectAfterLoginTo=' + encodeURIComponent(after)
+      + (params.get('loginHint') ? '&loginHint=' + encodeURIComponent(params.get('loginHint')) : '');
     link.textContent = 'Sign in with ' + provider.displayName;
     link.dataset.provider = provider.id;
     const item = document.createElement('li');

@@ -31,6 +31,8 @@ public final class Bench {
     /** Long enough for the broker's JIT (C2) to finish compiling the sign-in path before anything is counted. */
     private static final int WARM_UP_SECONDS = Integer.getInteger("bench.warmup", 60);
     private static final int THREADS = Integer.getInteger("bench.threads", 16);
+    /** The JVM options of the short command-line runs (configure, client create): quick to start. */
+    private static final Map<String, String> CLI_ENV = Map.of("JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
 
     private final BrokerProcess broker;
     private final FakeIdp idp;
@@ -106,8 +108,7 @@ public final class Bench {
                 broker.readyAfter().toMillis());
         Path secret = work.resolve("client-secret");
         Files.writeString(secret, FakeIdp.CLIENT_SECRET);
-        BrokerProcess.cli(distribution, database, masterKey, Map.of("JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"),
-                "configure", "--provider", PROVIDER, "--enabled", "true", "--issuer", idp.issuer(),
+        BrokerProcess.cli(distribution, database, masterKey, CLI_ENV, "configure", "--provider", PROVIDER, "--enabled", "true", "--issuer", idp.issuer(),
                 "--client-id", FakeIdp.CLIENT_ID, "--client-secret-file", secret.toString(), "--display-name", "Bench IdP",
                 "--role-claim-type", "groups", "--username-claim-type", "preferred_username",
                 "--allow-auto-user-creation", "true", "--public-url", "http://127.0.0.1:" + broker.port());
@@ -138,6 +139,11 @@ public final class Bench {
             meLoop("warm-up GET /api/users/me, API key (not counted)", THREADS, Math.max(3, WARM_UP_SECONDS / 3), meKeys, true);
             meLoop("GET /api/users/me, session cookie", THREADS, SECONDS, meSessions, false);
             meLoop("GET /api/users/me, API key", THREADS, SECONDS, meKeys, true);
+            return;
+        }
+        if ("oidc".equals(System.getProperty("bench.phases"))) {
+            // -Dbench.phases=oidc (BENCH_PHASES=oidc): only the OpenID Provider phases, warmed on themselves
+            openIdProvider(distribution, masterKey, work);
             return;
         }
         closedLoop("warm-up (returning and new users, not counted)", THREADS, WARM_UP_SECONDS, i -> i % 4 == 0 ? "warm-" + newUsers.incrementAndGet() : bulk(1_000), 1);
@@ -209,6 +215,88 @@ public final class Bench {
                 state.rowPostgresCpuMs()));
         row("login state as an AES-GCM cookie (seal + open)", String.format("%.4f CPU-ms, cookie of %d bytes", state.cookieCpuMs(),
                 state.cookieBytes()));
+    }
+
+    /** What one operation of an OpenID Provider phase is. */
+    private enum RpStep { AUTHORIZE, AUTHORIZE_AND_EXCHANGE, REFRESH, USERINFO, ALL }
+
+    /**
+     * The broker as an OpenID Provider for a confidential client: authorize with a broker session (the
+     * code at once), authorize and code exchange, refresh with rotation, userinfo, for an RS256 client and
+     * (the last three) an ES256 one; the code exchange alone is the difference of authorize and the pair.
+     */
+    private void openIdProvider(Path distribution, String masterKey, Path work) throws Exception {
+        Path secret = work.resolve("app-secret");
+        Files.writeString(secret, RelyingPartyCalls.CLIENT_SECRET);
+        for (String clientId : List.of(RelyingPartyCalls.CLIENT_ID, RelyingPartyCalls.ES256_CLIENT_ID)) {
+            BrokerProcess.cli(distribution, database, masterKey, CLI_ENV, "client", "create", "--client-id", clientId,
+                    "--name", "Bench app", "--redirect-uri", RelyingPartyCalls.REDIRECT_URI, "--secret-file", secret.toString(),
+                    "--signing-alg", clientId.equals(RelyingPartyCalls.CLIENT_ID) ? "RS256" : "ES256");
+        }
+        List<String> sessions = sessions(64);
+        String rs = RelyingPartyCalls.CLIENT_ID;
+        String es = RelyingPartyCalls.ES256_CLIENT_ID;
+        rpLoop("warm-up, every call, RS256 (not counted)", WARM_UP_SECONDS, sessions, RpStep.ALL, rs);
+        rpLoop("warm-up, every call, ES256 (not counted)", Math.max(3, WARM_UP_SECONDS / 2), sessions, RpStep.ALL, es);
+        Result authorize = rpLoop("authorize (broker session to code)", SECONDS, sessions, RpStep.AUTHORIZE, rs);
+        Result pair = rpLoop("authorize + code exchange", SECONDS, sessions, RpStep.AUTHORIZE_AND_EXCHANGE, rs);
+        Result refresh = rpLoop("refresh_token (rotated)", SECONDS, sessions, RpStep.REFRESH, rs);
+        Result userinfo = rpLoop("userinfo (GET, bearer JWT)", SECONDS, sessions, RpStep.USERINFO, rs);
+        Result pairEs = rpLoop("authorize + code exchange, ES256 client", SECONDS, sessions, RpStep.AUTHORIZE_AND_EXCHANGE, es);
+        Result refreshEs = rpLoop("refresh_token (rotated), ES256 client", SECONDS, sessions, RpStep.REFRESH, es);
+        Result userinfoEs = rpLoop("userinfo (GET, bearer JWT), ES256 client", SECONDS, sessions, RpStep.USERINFO, es);
+        System.out.println();
+        System.out.println("| call | calls/s | p50 / p99 | broker CPU-ms per call | PostgreSQL CPU-ms per call |");
+        System.out.println("|---|---|---|---|---|");
+        for (Result r : List.of(authorize, pair, refresh, userinfo, pairEs, refreshEs, userinfoEs)) {
+            System.out.printf("| %s | %s | %s | %.2f | %.2f |%n", r.name(), fmt(r.perSecond()), r.latency().text(), r.brokerCpuPer(),
+                    r.postgresCpuPer());
+        }
+        System.out.printf("| code exchange alone (the difference), RS256 / ES256 | | | %.2f / %.2f | %.2f / %.2f |%n",
+                pair.brokerCpuPer() - authorize.brokerCpuPer(), pairEs.brokerCpuPer() - authorize.brokerCpuPer(),
+                pair.postgresCpuPer() - authorize.postgresCpuPer(), pairEs.postgresCpuPer() - authorize.postgresCpuPer());
+        row("load average at the end", Procfs.loadAverage());
+    }
+
+    /**
+     * One OpenID Provider phase: each worker takes a broker session and repeats {@code step}; a refresh
+     * or userinfo worker first gets its tokens once (one authorize and exchange each, inside the phase).
+     */
+    private Result rpLoop(String name, int seconds, List<String> sessions, RpStep step, String clientId) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        return measure(name, THREADS, (browser, latencies, errors, firstError) -> {
+            RelyingPartyCalls rp = new RelyingPartyCalls(browser.broker(), clientId);
+            String session = sessions.get(ThreadLocalRandom.current().nextInt(sessions.size()));
+            RelyingPartyCalls.Tokens tokens = step == RpStep.REFRESH || step == RpStep.USERINFO || step == RpStep.ALL
+                    ? rp.redeem(rp.authorize(session)) : null;
+            while (System.nanoTime() < end) {
+                long started = System.nanoTime();
+                try {
+                    switch (step) {
+                        case AUTHORIZE -> rp.authorize(session);
+                        case AUTHORIZE_AND_EXCHANGE -> rp.redeem(rp.authorize(session));
+                        case REFRESH -> tokens = rp.refresh(tokens.refreshToken());
+                        case USERINFO -> {
+                            if (rp.userinfo(tokens.accessToken()) != 200) {
+                                throw new java.io.IOException("userinfo did not answer 200");
+                            }
+                        }
+                        case ALL -> {
+                            tokens = rp.refresh(rp.redeem(rp.authorize(session)).refreshToken());
+                            rp.userinfo(tokens.accessToken());
+                        }
+                    }
+                    latencies.add((System.nanoTime() - started) / 1_000);
+                } catch (Exception e) {
+                    errors.incrementAndGet();
+                    firstError.compareAndSet(null, e.getMessage());
+                    browser.close();
+                    if (step == RpStep.REFRESH) {
+                        tokens = rp.redeem(rp.authorize(session));
+                    }
+                }
+            }
+        });
     }
 
     private static void row(String name, String value) {

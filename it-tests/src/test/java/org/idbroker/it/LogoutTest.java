@@ -74,7 +74,7 @@ class LogoutTest {
 
         List<HttpResponse<String>> hops = aliceAtWork.follow(redirectTo);
 
-        RecordedRequest endSession = requestTo("/idp/endsession");
+        RecordedRequest endSession = idp.takeRequestTo("/idp/endsession");
         HttpUrl received = endSession.getRequestUrl();
         assertThat(received.queryParameter("client_id")).isEqualTo(idp.clientId());
         assertThat(received.queryParameter("post_logout_redirect_uri")).isEqualTo(broker.baseUri() + "/app/sign-in");
@@ -345,13 +345,4 @@ class LogoutTest {
         return browser;
     }
 
-    private RecordedRequest requestTo(String path) {
-        RecordedRequest request;
-        while ((request = idp.takeRequest()) != null) {
-            if (request.getRequestUrl().encodedPath().equals(path)) {
-                return request;
-            }
-        }
-        throw new AssertionError("the IdP received no request to " + path);
-    }
 }

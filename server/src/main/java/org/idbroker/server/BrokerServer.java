@@ -134,6 +134,12 @@ public final class BrokerServer implements AutoCloseable {
         }
     }
 
+    /** Work on the migrated database that must be done before a node serves. */
+    @FunctionalInterface
+    public interface DatabaseStep {
+        void run(Database database, SecretCipher cipher);
+    }
+
     /**
      * Starts a node: reaches and migrates the database (if not yet done) and checks the master key against
      * it on one thread while the services and the HTTP API are built on this one. The port is opened
@@ -145,9 +151,20 @@ public final class BrokerServer implements AutoCloseable {
      */
     public static BrokerServer start(Options options, Database database, SecretCipher cipher, ProviderTypes types,
             Module... extraModules) {
+        return start(options, database, cipher, types, (db, c) -> { }, extraModules);
+    }
+
+    /**
+     * As {@link #start(Options, Database, SecretCipher, ProviderTypes, Module...)}, running {@code beforeServing}
+     * on the migrated database (such as {@code --apply}): the node serves only once it is done, and its
+     * failure stops the start.
+     */
+    public static BrokerServer start(Options options, Database database, SecretCipher cipher, ProviderTypes types,
+            DatabaseStep beforeServing, Module... extraModules) {
         FutureTask<Void> databaseReady = new FutureTask<>(() -> {
             database.connect().migrate();
             MasterKeyCheck.verify(database.jdbi(), cipher);
+            beforeServing.run(database, cipher);
             return null;
         });
         Thread databaseThread = new Thread(databaseReady, "database-start");

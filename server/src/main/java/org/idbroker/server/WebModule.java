@@ -38,6 +38,7 @@ import org.idbroker.server.web.oidc.DiscoveryResource;
 import org.idbroker.server.web.oidc.IntrospectionResource;
 import org.idbroker.server.web.oidc.RevocationResource;
 import org.idbroker.server.web.oidc.LogoutResource;
+import org.idbroker.server.web.oidc.LogoutReturnResource;
 import org.idbroker.server.web.oidc.TokenResource;
 import org.idbroker.server.web.oidc.UserInfoResource;
 
@@ -70,6 +71,7 @@ public final class WebModule extends AbstractModule {
             LogoutResource.class,
             RevocationResource.class,
             IntrospectionResource.class,
+            LogoutReturnResource.class,
             PagesResource.class);
 
     /** Hands Jersey the broker's Jackson configuration. */

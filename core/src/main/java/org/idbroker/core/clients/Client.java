@@ -14,6 +14,7 @@ import org.idbroker.core.teams.TeamRef;
  * @param teamRestricted whether only members of {@code teams} may use it; a restricted client whose
  *     teams were all deleted lets nobody in
  * @param backchannelLogoutUri where it is told that a session ended, or {@code null}
+ * @param signingAlgorithm what its tokens are signed with: {@code RS256} or {@code ES256} ({@link Clients#SIGNING_ALGORITHMS})
  */
 public record Client(
         String id,
@@ -30,7 +31,8 @@ public record Client(
         Duration idTokenLifetime,
         Duration refreshTokenLifetime,
         Instant created,
-        Instant updated) {
+        Instant updated,
+        String signingAlgorithm) {
 
     public Client {
         requireNonNull(id, "id is null");
@@ -41,6 +43,7 @@ public record Client(
         grantTypes = List.copyOf(grantTypes);
         teams = List.copyOf(teams);
         requireNonNull(groupsClaim, "groupsClaim is null");
+        requireNonNull(signingAlgorithm, "signingAlgorithm is null");
     }
 
     public boolean confidential() {

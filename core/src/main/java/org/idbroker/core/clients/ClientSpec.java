@@ -7,6 +7,10 @@ import java.util.List;
  * groups claim take their defaults; {@code null} grant types the default set. Checked by {@link Clients}.
  *
  * @param teams the names of the teams whose members may use the client; empty for every active user
+ *     (unless {@code nobodyWithoutTeams})
+ * @param nobodyWithoutTeams whether the client stays restricted with no team, letting nobody in (a
+ *     restricted client whose teams were all deleted, as a configuration file restores it)
+ * @param signingAlgorithm {@code RS256} or {@code ES256}; {@code null} for {@code RS256}
  */
 public record ClientSpec(
         String name,
@@ -19,7 +23,17 @@ public record ClientSpec(
         String groupsClaim,
         Integer accessTokenSeconds,
         Integer idTokenSeconds,
-        Integer refreshTokenSeconds) {
+        Integer refreshTokenSeconds,
+        String signingAlgorithm,
+        boolean nobodyWithoutTeams) {
+
+    /** A spec whose empty team list lets every active user in. */
+    public ClientSpec(String name, String type, List<String> redirectUris, List<String> postLogoutRedirectUris,
+            String backchannelLogoutUri, List<String> grantTypes, List<String> teams, String groupsClaim,
+            Integer accessTokenSeconds, Integer idTokenSeconds, Integer refreshTokenSeconds) {
+        this(name, type, redirectUris, postLogoutRedirectUris, backchannelLogoutUri, grantTypes, teams, groupsClaim,
+                accessTokenSeconds, idTokenSeconds, refreshTokenSeconds, null, false);
+    }
 
     public ClientSpec {
         redirectUris = redirectUris == null ? List.of() : redirectUris;
@@ -33,6 +47,6 @@ public record ClientSpec(
                 client.backchannelLogoutUri(), client.grantTypes(),
                 client.teams().stream().map(t -> t.name()).toList(), client.groupsClaim().code(),
                 (int) client.accessTokenLifetime().toSeconds(), (int) client.idTokenLifetime().toSeconds(),
-                (int) client.refreshTokenLifetime().toSeconds());
+                (int) client.refreshTokenLifetime().toSeconds(), client.signingAlgorithm(), false);
     }
 }

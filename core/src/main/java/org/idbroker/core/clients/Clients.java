@@ -46,11 +46,12 @@ public final class Clients {
     public static final int DEFAULT_ID_TOKEN_SECONDS = 300;
     public static final int DEFAULT_REFRESH_TOKEN_SECONDS = 86_400;
     public static final Duration MAX_OVERLAP = Duration.ofDays(30);
+    public static final List<String> SIGNING_ALGORITHMS = List.of("RS256", "ES256");
 
     private static final String COLUMNS = """
             c.id, c.name, c.confidential, c.redirect_uris, c.post_logout_redirect_uris, c.backchannel_logout_uri,
             c.grant_types, c.team_restricted, c.groups_claim, c.access_token_seconds, c.id_token_seconds,
-            c.refresh_token_seconds, c.created, c.updated,
+            c.refresh_token_seconds, c.created, c.updated, c.signing_algorithm,
             coalesce((select array_agg(t.id::text || ':' || t.name order by lower(t.name)) from client_teams ct
                       join teams t on t.id = ct.team_id where ct.client_id = c.id), '{}') as team_refs""";
 
@@ -77,9 +78,9 @@ public final class Clients {
                 h.createUpdate("""
                         insert into clients (id, name, confidential, redirect_uris, post_logout_redirect_uris,
                             backchannel_logout_uri, grant_types, team_restricted, groups_claim, access_token_seconds,
-                            id_token_seconds, refresh_token_seconds)
+                            id_token_seconds, refresh_token_seconds, signing_algorithm)
                         values (:id, :name, :confidential, :redirect, :postLogout, :backchannel, :grants, :restricted,
-                            :groups, :access, :idToken, :refresh)""")
+                            :groups, :access, :idToken, :refresh, :signing)""")
                         .bind("id", clientId).bindMap(checked.bindings()).execute();
             } catch (RuntimeException e) {
                 if (UniqueViolations.isUniqueViolation(e)) {
@@ -114,7 +115,7 @@ public final class Clients {
                     update clients set name = :name, redirect_uris = :redirect, post_logout_redirect_uris = :postLogout,
                         backchannel_logout_uri = :backchannel, grant_types = :grants, team_restricted = :restricted,
                         groups_claim = :groups, access_token_seconds = :access, id_token_seconds = :idToken,
-                        refresh_token_seconds = :refresh, updated = now()
+                        refresh_token_seconds = :refresh, signing_algorithm = :signing, updated = now()
                     where id = :id""").bind("id", before.id()).bindMap(checked.bindings()).execute();
             setTeams(h, before.id(), checked.teams());
             Client after = find(h, before.id()).orElseThrow();
@@ -253,8 +254,8 @@ public final class Clients {
 
     /** A spec checked against the rules and the teams that exist. */
     private record Checked(String name, ClientType type, List<String> redirectUris, List<String> postLogoutRedirectUris,
-            String backchannelLogoutUri, List<String> grantTypes, List<TeamRef> teams, GroupsClaim groupsClaim,
-            int accessSeconds, int idTokenSeconds, int refreshSeconds) {
+            String backchannelLogoutUri, List<String> grantTypes, List<TeamRef> teams, boolean restricted,
+            GroupsClaim groupsClaim, int accessSeconds, int idTokenSeconds, int refreshSeconds, String signingAlgorithm) {
         Map<String, Object> bindings() {
             Map<String, Object> b = new LinkedHashMap<>();
             b.put("name", name);
@@ -263,11 +264,12 @@ public final class Clients {
             b.put("postLogout", postLogoutRedirectUris.toArray(String[]::new));
             b.put("backchannel", backchannelLogoutUri);
             b.put("grants", grantTypes.toArray(String[]::new));
-            b.put("restricted", !teams.isEmpty());
+            b.put("restricted", restricted);
             b.put("groups", groupsClaim.code());
             b.put("access", accessSeconds);
             b.put("idToken", idTokenSeconds);
             b.put("refresh", refreshSeconds);
+            b.put("signing", signingAlgorithm);
             return b;
         }
     }
@@ -308,8 +310,16 @@ public final class Clients {
         int access = seconds("accessTokenSeconds", spec.accessTokenSeconds(), DEFAULT_ACCESS_TOKEN_SECONDS, 60, 86_400);
         int idToken = seconds("idTokenSeconds", spec.idTokenSeconds(), DEFAULT_ID_TOKEN_SECONDS, 60, 86_400);
         int refresh = seconds("refreshTokenSeconds", spec.refreshTokenSeconds(), DEFAULT_REFRESH_TOKEN_SECONDS, 300, 30 * 86_400);
-        return new Checked(name, type, redirect, postLogout, backchannel, grants, teams(h, spec.teams()), groups,
-                access, idToken, refresh);
+        String signing = spec.signingAlgorithm() == null || spec.signingAlgorithm().isBlank() ? "RS256"
+                : spec.signingAlgorithm().strip().toUpperCase(Locale.ROOT);
+        if (!SIGNING_ALGORITHMS.contains(signing)) {
+            throw ChangeRefusedException.invalid("signingAlgorithm", "The signing algorithm must be RS256 (the default, which "
+                    + "every application accepts) or ES256.");
+        }
+        List<TeamRef> teams = teams(h, spec.teams());
+        return new Checked(name, type, redirect, postLogout, backchannel, grants, teams,
+                !teams.isEmpty() || spec.nobodyWithoutTeams(), groups,
+                access, idToken, refresh, signing);
     }
 
     private static List<String> uris(String field, List<String> given) {
@@ -389,6 +399,9 @@ public final class Clients {
             if (before.groupsClaim() != after.groupsClaim()) {
                 changed.add("groupsClaim");
             }
+            if (!before.signingAlgorithm().equals(after.signingAlgorithm())) {
+                changed.add("signingAlgorithm");
+            }
             if (!before.accessTokenLifetime().equals(after.accessTokenLifetime())
                     || !before.idTokenLifetime().equals(after.idTokenLifetime())
                     || !before.refreshTokenLifetime().equals(after.refreshTokenLifetime())) {
@@ -413,7 +426,8 @@ public final class Clients {
                 rs.getBoolean("team_restricted"), teams,
                 GroupsClaim.of(rs.getString("groups_claim")).orElse(GroupsClaim.TEAMS),
                 Duration.ofSeconds(rs.getInt("access_token_seconds")), Duration.ofSeconds(rs.getInt("id_token_seconds")),
-                Duration.ofSeconds(rs.getInt("refresh_token_seconds")), created, Users.instant(rs, "updated"));
+                Duration.ofSeconds(rs.getInt("refresh_token_seconds")), created, Users.instant(rs, "updated"),
+                rs.getString("signing_algorithm"));
     }
 
     private static String shorten(String value) {

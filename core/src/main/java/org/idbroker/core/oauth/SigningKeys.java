@@ -30,6 +30,8 @@ public final class SigningKeys {
 
     /** Taken in the transaction that decides on a new key, so two nodes never both make one. */
     private static final long LOCK = 0x1db0_4e75_1a61_0001L;
+    /** The algorithm of the keys made and used when none is named. */
+    public static final String DEFAULT_ALGORITHM = "RS256";
 
     private final Jdbi jdbi;
     private final SecretCipher cipher;
@@ -101,9 +103,14 @@ public final class SigningKeys {
                 }).list();
     }
 
-    /** The key that signs now: of those active, the latest to activate. */
+    /** The RS256 key that signs now: of those active, the latest to activate. */
     public static Optional<Key> current(List<Key> keys, Instant now) {
-        return keys.stream().filter(k -> k.signsAt(now)).max(Comparator.comparing(Key::activatesAt));
+        return current(keys, DEFAULT_ALGORITHM, now);
+    }
+
+    /** The key of {@code algorithm} that signs now: of those active, the latest to activate. */
+    public static Optional<Key> current(List<Key> keys, String algorithm, Instant now) {
+        return keys.stream().filter(k -> k.algorithm().equals(algorithm) && k.signsAt(now)).max(Comparator.comparing(Key::activatesAt));
     }
 
     /**
@@ -112,12 +119,17 @@ public final class SigningKeys {
      * others see its keys. Returns how many keys were made.
      */
     public int ensure(Schedule schedule, Supplier<NewKey> generator) {
+        return ensure(schedule, DEFAULT_ALGORITHM, generator);
+    }
+
+    /** {@link #ensure(Schedule, Supplier)} for the keys of {@code algorithm}, each algorithm on its own schedule. */
+    public int ensure(Schedule schedule, String algorithm, Supplier<NewKey> generator) {
         return jdbi.inTransaction(h -> {
             h.execute("select pg_advisory_xact_lock(?)", LOCK);
             Instant now = clock.instant();
-            List<Key> keys = published(h);
+            List<Key> keys = published(h).stream().filter(k -> k.algorithm().equals(algorithm)).toList();
             int made = 0;
-            Optional<Key> current = current(keys, now);
+            Optional<Key> current = current(keys, algorithm, now);
             Instant activates;
             if (current.isEmpty()) {
                 activates = now;

@@ -2,8 +2,12 @@ package org.idbroker.core.oauth;
 
 import static java.util.Objects.requireNonNull;
 
+import java.sql.Array;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.idbroker.core.sessions.SignInProof;
 import org.idbroker.core.teams.Membership;
 import org.idbroker.core.teams.Memberships;
 import org.idbroker.core.users.User;
@@ -19,13 +23,25 @@ public final class Subjects {
     private final Jdbi jdbi;
     private final Memberships memberships;
 
+    private static List<String> amr(Array array) throws SQLException {
+        return array == null ? List.of() : List.of((String[]) array.getArray());
+    }
+
     public Subjects(Jdbi jdbi, Memberships memberships) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.memberships = requireNonNull(memberships, "memberships is null");
     }
 
-    /** A user and their teams and permissions now. */
-    public record Subject(User user, Membership membership) {
+    /**
+     * A user and their teams and permissions now, and what the sign-in of the session proved
+     * ({@link SignInProof#NONE} without a session).
+     */
+    public record Subject(User user, Membership membership, SignInProof proof) {
+
+        /** Whether the broker trusts the user's email address: the session's sign-in vouched for it as it is now. */
+        public boolean emailVerified() {
+            return proof.vouchesFor(user.email());
+        }
     }
 
     /**
@@ -33,16 +49,24 @@ public final class Subjects {
      * ended; else empty.
      */
     public Optional<Subject> find(UUID userId, UUID sessionId) {
-        Optional<User> user = jdbi.withHandle(h -> {
+        return jdbi.withHandle(h -> {
+            SignInProof proof = SignInProof.NONE;
             if (sessionId != null) {
-                boolean live = h.createQuery("select count(*) from sessions where id = :id and user_id = :user and expires_at > now()")
-                        .bind("id", sessionId).bind("user", userId).mapTo(Long.class).one() > 0;
-                if (!live) {
-                    return Optional.<User>empty();
+                Optional<SignInProof> live = h.createQuery("""
+                        select verified_email, amr, acr from sessions where id = :id and user_id = :user and expires_at > now()""")
+                        .bind("id", sessionId).bind("user", userId)
+                        .map((rs, ctx) -> new SignInProof(rs.getString("verified_email"), amr(rs.getArray("amr")), rs.getString("acr")))
+                        .findOne();
+                if (live.isEmpty()) {
+                    return Optional.<Found>empty();
                 }
+                proof = live.get();
             }
-            return Users.find(h, userId).filter(User::active);
-        });
-        return user.map(u -> new Subject(u, memberships.of(u.id())));
+            SignInProof found = proof;
+            return Users.find(h, userId).filter(User::active).map(u -> new Found(u, found));
+        }).map(f -> new Subject(f.user(), memberships.of(f.user().id()), f.proof()));
+    }
+
+    private record Found(User user, SignInProof proof) {
     }
 }

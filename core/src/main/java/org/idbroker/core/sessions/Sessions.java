@@ -70,16 +70,25 @@ public final class Sessions {
      * the cookie. The token is 256 random bits; only its hash is stored.
      */
     public String create(Handle h, UUID userId, String providerId, UUID externalIdentityId, String idpSessionId, String idToken) {
+        return create(h, userId, providerId, externalIdentityId, idpSessionId, idToken, SignInProof.NONE);
+    }
+
+    /** A session, with what its sign-in proved (for the applications that sign in through it). */
+    public String create(Handle h, UUID userId, String providerId, UUID externalIdentityId, String idpSessionId, String idToken,
+            SignInProof proof) {
         String token = Tokens.random();
         byte[] hash = Tokens.hash(token);
         byte[] sealedIdToken = idToken == null ? null
                 : cipher.encrypt(idToken.getBytes(StandardCharsets.UTF_8), context(hash));
         Instant expires = clock.instant().plus(lifetimes.absolute());
         h.createUpdate("""
-                insert into sessions (token_hash, user_id, provider_id, external_identity_id, idp_session_id, id_token, expires_at)
-                values (:hash, :user, :provider, :identity, :sid, :idToken, :expires)""")
+                insert into sessions (token_hash, user_id, provider_id, external_identity_id, idp_session_id, id_token, expires_at,
+                    verified_email, amr, acr)
+                values (:hash, :user, :provider, :identity, :sid, :idToken, :expires, :verifiedEmail, :amr, :acr)""")
                 .bind("hash", hash).bind("user", userId).bind("provider", providerId)
                 .bind("identity", externalIdentityId).bind("sid", idpSessionId).bind("idToken", sealedIdToken)
+                .bind("verifiedEmail", proof.verifiedEmail())
+                .bind("amr", proof.amr().isEmpty() ? null : proof.amr().toArray(String[]::new)).bind("acr", proof.acr())
                 .bind("expires", OffsetDateTime.ofInstant(expires, ZoneOffset.UTC)).execute();
         return token;
     }

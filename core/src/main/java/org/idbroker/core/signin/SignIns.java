@@ -15,6 +15,7 @@ import org.idbroker.core.providers.ConfiguredProvider;
 import org.idbroker.core.providers.ProviderDirectory;
 import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.core.sessions.Sessions;
+import org.idbroker.core.sessions.SignInProof;
 import org.idbroker.core.signin.SignInOutcome.Refused;
 import org.idbroker.core.signin.SignInOutcome.SignedIn;
 import org.idbroker.core.signin.SignInOutcome.Started;
@@ -73,6 +74,15 @@ public final class SignIns {
      */
     public SignInOutcome start(String providerId, SignInMode mode, String redirectAfter, String browserKey,
             Credentials credentials, String startedHost) {
+        return start(providerId, mode, redirectAfter, browserKey, credentials, startedHost, null);
+    }
+
+    /**
+     * Starts a sign-in; {@code loginHint} (who an application says is signing in, OpenID Connect's
+     * {@code login_hint}) goes to the provider when it is usable, else is dropped.
+     */
+    public SignInOutcome start(String providerId, SignInMode mode, String redirectAfter, String browserKey,
+            Credentials credentials, String startedHost, String loginHint) {
         requireNonNull(mode, "mode is null");
         boolean preview = mode == SignInMode.CLAIMS_PREVIEW;
         UUID startedBy = null;
@@ -100,7 +110,7 @@ public final class SignIns {
         String binding = browserKey != null ? browserKey : Tokens.random();
         SignInStart start;
         try {
-            start = provider.provider().startSignIn(new SignInRequest(state));
+            start = provider.provider().startSignIn(new SignInRequest(state, usableHint(loginHint)));
         } catch (SignInRejectedException e) {
             if (ProviderBusy.is(e)) {
                 return refuse(SignInFailure.PROVIDER_BUSY, mode, provider.id(), e.reason().code(), e.getMessage(), false);
@@ -203,10 +213,15 @@ public final class SignIns {
             sessions.delete(h, previousSession);
         }
         String token = sessions.create(h, decision.user().id(), policy.providerId(), decision.externalIdentityId(),
-                identity.idpSessionId(), identity.idToken());
+                identity.idpSessionId(), identity.idToken(), SignInProof.of(identity, policy.trustEmail(), decision.user().email()));
         return new SignedIn(token, sessions.lifetimes().absolute(), transaction.redirectAfter(), policy.providerId(),
                 decision.user().username(),
                 decision.rule());
+    }
+
+    private static String usableHint(String hint) {
+        return hint == null || hint.isEmpty() || hint.length() > SignInRequest.MAX_LOGIN_HINT
+                || hint.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? null : hint;
     }
 
     private Optional<ConfiguredProvider> find(String providerId) {

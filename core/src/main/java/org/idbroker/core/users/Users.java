@@ -47,6 +47,12 @@ public final class Users {
                 .bind("username", username).map(USER).findOne();
     }
 
+    /** Every user, by username. */
+    public List<User> all() {
+        return jdbi.withHandle(h -> h.createQuery("select " + USER_COLUMNS + " from users u order by lower(u.username)")
+                .map(USER).list());
+    }
+
     public static List<User> findByEmail(Handle h, String email) {
         return h.createQuery("select " + USER_COLUMNS + " from users u where lower(u.email) = lower(:email) order by u.created")
                 .bind("email", email).map(USER).list();

@@ -153,6 +153,16 @@ class HostileRelyingPartyTest {
         assertThat(body.get("token_type").asText()).isEqualTo("Bearer");
         assertThat(body.has("id_token")).isFalse();
         assertThat(body.has("refresh_token")).isFalse();
+        // the API the job calls asks the broker about the token, as a confidential client of its own (the README's example)
+        HttpResponse<String> introspected = http.send(HttpRequest.newBuilder(broker.uri("/oauth2/introspect"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", basic("app", secret))
+                .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("token", body.get("access_token").asText())))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode active = JSON.readTree(introspected.body());
+        assertThat(active.get("active").asBoolean()).as(introspected.body()).isTrue();
+        assertThat(active.get("sub").asText()).isEqualTo("robot");
+        assertThat(active.get("client_id").asText()).isEqualTo("robot");
+        assertThat(active.get("scope").asText()).isEqualTo("reports");
         assertThat(error(post(Map.of("grant_type", "client_credentials"), basic("app", secret)))).isEqualTo("unauthorized_client");
         assertThat(error(post(Map.of("grant_type", "password", "username", "a", "password", "b"), basic("robot", robot))))
                 .isEqualTo("unsupported_grant_type");

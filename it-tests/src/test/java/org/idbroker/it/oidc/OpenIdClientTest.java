@@ -166,6 +166,39 @@ class OpenIdClientTest {
         assertThat(refresh(browser, token).get("body").get("error").asText()).isEqualTo("invalid_grant");
     }
 
+    @Test
+    void aClientRegisteredForEs256GetsEveryTokenSignedWithAnEcKeyOfTheJwks() throws Exception {
+        int port = TestingRelyingParty.freePort();
+        String secret = broker.createClient("mobile-api", "--redirect-uri", TestingRelyingParty.redirectUri(port),
+                "--signing-alg", "ES256");
+        rp = TestingRelyingParty.start(broker.baseUri().toString(), "mobile-api", secret, "basic", port, Map.of("ID_TOKEN_ALG", "ES256"));
+        idp.nextSignIn("sub-alice", alice());
+        TestingBrowser browser = new TestingBrowser();
+
+        JsonNode result = signIn(browser);
+
+        com.nimbusds.jwt.SignedJWT idToken = com.nimbusds.jwt.SignedJWT.parse(result.get("idToken").asText());
+        com.nimbusds.jwt.SignedJWT accessToken = com.nimbusds.jwt.SignedJWT.parse(result.get("accessToken").asText());
+        assertThat(idToken.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+        assertThat(accessToken.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+        JsonNode jwks = JSON.readTree(browser.getJson(broker.uri("/oauth2/jwks")).body());
+        assertThat(jwks.get("keys")).anySatisfy(k -> {
+            assertThat(k.get("kid").asText()).isEqualTo(idToken.getHeader().getKeyID());
+            assertThat(k.get("kty").asText()).isEqualTo("EC");
+            assertThat(k.has("d")).isFalse();
+        });
+        // the broker checks its own ES256 access token at userinfo, and refreshes with the same algorithm
+        assertThat(result.get("userinfo").get("preferred_username").asText()).isEqualTo("alice");
+        JsonNode refreshed = refresh(browser, result.get("refreshToken").asText());
+        assertThat(refreshed.get("status").asInt()).as(refreshed.toString()).isEqualTo(200);
+        assertThat(refreshed.get("body").get("userinfo").get("sub").asText()).isEqualTo(idToken.getJWTClaimsSet().getSubject());
+        JsonNode discovery = JSON.readTree(browser.getJson(broker.uri("/.well-known/openid-configuration")).body());
+        assertThat(discovery.get("id_token_signing_alg_values_supported")).extracting(JsonNode::asText)
+                .containsExactly("RS256", "ES256");
+        assertThat(broker.cli("client", "update", "--client-id", "mobile-api", "--signing-alg", "HS256").err())
+                .contains("RS256").contains("ES256");
+    }
+
     private JsonNode refresh(TestingBrowser browser, String token) throws Exception {
         HttpResponse<String> answer = browser.getJson(rp.uri("/refresh?token=" + java.net.URLEncoder.encode(token,
                 java.nio.charset.StandardCharsets.UTF_8)));

@@ -121,6 +121,20 @@ public final class TestingBroker implements AutoCloseable {
         return CliResult.of(org.idbroker.testkit.TestingBroker.run(args));
     }
 
+    /**
+     * Registers an application with {@code idbroker client create --client-id ID OPTIONS...}, as an operator would;
+     * returns the secret it printed once (the last line; meaningless for a public client).
+     */
+    public String createClient(String clientId, String... options) {
+        List<String> args = new ArrayList<>(List.of("client", "create", "--client-id", clientId));
+        args.addAll(List.of(options));
+        CliResult created = cli(args.toArray(String[]::new));
+        if (created.exitCode() != 0) {
+            throw new IllegalStateException("client create failed: " + created.err());
+        }
+        return created.out().lines().reduce((a, b) -> b).orElseThrow();
+    }
+
     /** Enables provider {@code id} pointing at {@code idp}, through the command line as an operator would. */
     public void configureOidc(String id, TestingIdp idp, String... extra) {
         Path secret = writeTemp(idp.clientSecret());

@@ -90,6 +90,17 @@ public final class TestingIdp implements AutoCloseable {
         }
     }
 
+    /** The next request received at {@code path}, skipping the others; fails when none came. */
+    public RecordedRequest takeRequestTo(String path) {
+        RecordedRequest request;
+        while ((request = takeRequest()) != null) {
+            if (request.getRequestUrl().encodedPath().equals(path)) {
+                return request;
+            }
+        }
+        throw new AssertionError("the IdP received no request to " + path);
+    }
+
     /** Forgets the requests received so far. */
     public void drainRequests() {
         while (takeRequest() != null) {

@@ -52,6 +52,12 @@ public final class TestingRelyingParty implements AutoCloseable {
      * {@code secret} {@code null} makes it a public client, {@code clientAuth} is basic or post.
      */
     public static TestingRelyingParty start(String issuer, String clientId, String secret, String clientAuth, int port) {
+        return start(issuer, clientId, secret, clientAuth, port, Map.of());
+    }
+
+    /** {@link #start(String, String, String, String, int)} with more of {@code rp.mjs}'s environment, such as ID_TOKEN_ALG. */
+    public static TestingRelyingParty start(String issuer, String clientId, String secret, String clientAuth, int port,
+            Map<String, String> extraEnvironment) {
         Assumptions.assumeTrue(onPath("node"), "node is not installed: the openid-client relying-party tests need it");
         installDependencies();
         ProcessBuilder builder = new ProcessBuilder("node", "rp.mjs").directory(DIR.toFile()).redirectErrorStream(true);
@@ -63,6 +69,7 @@ public final class TestingRelyingParty implements AutoCloseable {
         }
         env.put("CLIENT_AUTH", clientAuth);
         env.put("PORT", Integer.toString(port));
+        env.putAll(extraEnvironment);
         try {
             Process process = builder.start();
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

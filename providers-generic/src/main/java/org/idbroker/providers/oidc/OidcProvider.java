@@ -86,6 +86,9 @@ public final class OidcProvider implements IdentityProvider {
         if (config.resource() != null) {
             builder.resources(config.resource());
         }
+        if (request.loginHint() != null) {
+            builder.loginHint(request.loginHint());
+        }
         URI uri = builder.build().toURI();
         LOG.debug("sign-in started at {}", authorize);
         return new SignInStart(uri, Map.of(
@@ -180,6 +183,9 @@ public final class OidcProvider implements IdentityProvider {
         append(query, "client_id", config.clientId());
         if (request.postLogoutRedirectUri() != null) {
             append(query, "post_logout_redirect_uri", request.postLogoutRedirectUri().toString());
+        }
+        if (request.state() != null) {
+            append(query, "state", request.state());
         }
         String base = endpoint.toString();
         return Optional.of(URI.create(base + (base.contains("?") ? "&" : "?") + query));

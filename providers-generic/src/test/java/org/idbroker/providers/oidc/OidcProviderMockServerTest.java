@@ -308,6 +308,19 @@ class OidcProviderMockServerTest {
     }
 
     @Test
+    void passesTheLoginHintAndTheLogoutStateOnToTheIdp() throws Exception {
+        IdentityProvider provider = provider(Map.of());
+
+        URI start = provider.startSignIn(new SignInRequest("state-123", "alice@example.com")).authorizationUri();
+        URI end = provider.endSessionUri(new EndSessionRequest("t", URI.create("https://broker.example.com/bye"), "s-1"))
+                .orElseThrow();
+
+        assertThat(Browser.param(start, "login_hint")).isEqualTo("alice@example.com");
+        assertThat(Browser.param(provider.startSignIn(new SignInRequest("state-123")).authorizationUri(), "login_hint")).isNull();
+        assertThat(Browser.param(end, "state")).isEqualTo("s-1");
+    }
+
+    @Test
     void givesNoEndSessionAddressWhenSignOutAtTheIdpIsOff() throws Exception {
         IdentityProvider provider = provider(Map.of("signOutAtIdp", "false"));
 

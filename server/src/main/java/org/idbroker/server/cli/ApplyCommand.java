@@ -20,9 +20,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
         description = {"Make the broker as a configuration file (from 'idbroker export') describes it: sign-in providers, "
-                + "teams with their external groups and roles, session lifetimes.",
+                + "users, teams with their members, external groups and roles, clients, session lifetimes.",
                 "Prints one line per change and applies all of them in one transaction, or none. What the file does not "
-                        + "name is left alone. An invalid file changes nothing: every problem is listed with its line (exit 2)."})
+                        + "name is left alone (removed with --prune). An invalid file changes nothing: every problem is listed "
+                        + "with its line (exit 2)."})
 final class ApplyCommand implements Callable<Integer> {
 
     @Spec
@@ -39,6 +40,10 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "Print what would change, and change nothing.")
     boolean dryRun;
+
+    @Option(names = "--prune", description = "Also remove the providers, users, teams and clients the file does not name "
+            + "(never the built-in teams, never the last administrator).")
+    boolean prune;
 
     @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL:-http://localhost:8080}",
             description = "The broker's public URL, from which the redirect URIs are built (default: ${DEFAULT-VALUE}). "
@@ -57,7 +62,7 @@ final class ApplyCommand implements Callable<Integer> {
             List<String> changes;
             try (DatabaseOptions.OpenDatabase open = db.open()) {
                 changes = new ConfigApplier(open.database().jdbi(), open.providerStore(cipher), providers.load(),
-                        normalizedUrl, System::getenv).apply(config, dryRun);
+                        normalizedUrl, System::getenv).apply(config, dryRun, prune);
             }
             changes.forEach(line -> out.println((dryRun ? "would " : "") + line));
             if (changes.isEmpty()) {
@@ -77,7 +82,8 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
-    private static byte[] read(Path file) {
+    /** The file's content, bounded; a file that cannot be read is a usage error (exit 2). */
+    static byte[] read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes(ConfigFile.MAX_BYTES + 1);
             if (bytes.length > ConfigFile.MAX_BYTES) {

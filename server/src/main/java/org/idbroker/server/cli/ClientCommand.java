@@ -76,6 +76,10 @@ final class ClientCommand implements Runnable {
         @Option(names = "--refresh-token-seconds", paramLabel = "N", description = "Refresh-token lifetime (default 86400).")
         Integer refreshTokenSeconds;
 
+        @Option(names = "--signing-alg", paramLabel = "RS256|ES256",
+                description = "What the application's tokens are signed with (default RS256, which every application accepts).")
+        String signingAlgorithm;
+
         ClientSpec over(ClientSpec base, String type) {
             if (allUsers && teams != null && !teams.isEmpty()) {
                 throw new CliException("give either --team or --all-users, not both", 2);
@@ -91,7 +95,8 @@ final class ClientCommand implements Runnable {
                     groupsClaim != null ? groupsClaim : base.groupsClaim(),
                     accessTokenSeconds != null ? accessTokenSeconds : base.accessTokenSeconds(),
                     idTokenSeconds != null ? idTokenSeconds : base.idTokenSeconds(),
-                    refreshTokenSeconds != null ? refreshTokenSeconds : base.refreshTokenSeconds());
+                    refreshTokenSeconds != null ? refreshTokenSeconds : base.refreshTokenSeconds(),
+                    signingAlgorithm != null ? signingAlgorithm : base.signingAlgorithm(), false);
         }
     }
 

@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
-        description = {"Write the broker's configuration (sign-in providers, teams, session lifetimes) as a YAML file "
-                + "that 'idbroker apply' reads.",
+        description = {"Write the broker's configuration (sign-in providers, users, teams, clients, session lifetimes) as a YAML "
+                + "file that 'idbroker apply' reads.",
                 "Secrets are written as references {env: NAME}, never their values."})
 final class ExportCommand implements Callable<Integer> {
 

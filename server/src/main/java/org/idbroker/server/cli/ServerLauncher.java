@@ -13,17 +13,25 @@ final class ServerLauncher {
     }
 
     static BrokerServer launch(DatabaseOptions db, ServerOptions http, ProvidersOptions providers, URI publicUrl, boolean devMode) {
+        return launch(db, http, providers, publicUrl, devMode, null);
+    }
+
+    /** As {@link #launch(DatabaseOptions, ServerOptions, ProvidersOptions, URI, boolean)}, applying {@code applyFile} first. */
+    static BrokerServer launch(DatabaseOptions db, ServerOptions http, ProvidersOptions providers, URI publicUrl, boolean devMode,
+            java.nio.file.Path applyFile) {
         http.check();
         Operations operations = http.operations();
         http.logFormat().apply();
         ProviderTypes types = providers.load();
+        BrokerServer.DatabaseStep beforeServing = applyFile == null ? (database, sealer) -> { }
+                : new StartupApply(applyFile, types, org.idbroker.server.BrokerConfig.normalizePublicUrl(publicUrl));
         SecretCipher cipher = db.cipher();
         DatabaseOptions.OpenDatabase open = db.prepare();
         BrokerServer server;
         try {
             server = BrokerServer.start(new BrokerServer.Options(http.httpPort, http.bind, publicUrl, devMode, http.lifetimes(),
                     http.httpThreads, operations, http.trafficLimits()),
-                    open.database(), cipher, types);
+                    open.database(), cipher, types, beforeServing);
         } catch (RuntimeException e) {
             open.close();
             throw e;

@@ -1,6 +1,8 @@
 package org.idbroker.server.cli;
 
+import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.idbroker.server.BrokerServer;
 import picocli.CommandLine.Command;
@@ -30,6 +32,11 @@ final class StartCommand implements Callable<Integer> {
                     + "redirect URIs are built from it. Env: IDBROKER_PUBLIC_URL.")
     URI publicUrl;
 
+    @Option(names = "--apply", paramLabel = "FILE", defaultValue = "${env:IDBROKER_APPLY}",
+            description = "Apply this configuration file (as 'idbroker apply FILE') before serving; nodes starting at once "
+                    + "apply it one after the other. A file that cannot be applied stops the start. Env: IDBROKER_APPLY.")
+    Path apply;
+
     @Override
     public Integer call() {
         if (db.embedded()) {
@@ -41,7 +48,16 @@ final class StartCommand implements Callable<Integer> {
                     + "the redirect URIs registered at your IdP are built from it", 2);
         }
         CliException.publicUrl(publicUrl);
-        BrokerServer server = ServerLauncher.launch(db, http, providers, publicUrl, false);
+        BrokerServer server;
+        try {
+            server = ServerLauncher.launch(db, http, providers, publicUrl, false, apply);
+        } catch (StartupApply.Refused e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("idbroker: " + e.getMessage());
+            e.problems().forEach(p -> err.println("  " + p));
+            err.flush();
+            return 2;
+        }
         spec.commandLine().getOut().println("IdBroker is running at " + server.config().publicUrl() + " (listening on port " + server.port() + ")");
         spec.commandLine().getOut().flush();
         return 0;

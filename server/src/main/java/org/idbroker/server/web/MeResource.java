@@ -30,36 +30,26 @@ import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.auth.Authenticator;
 import org.idbroker.server.auth.Cookies;
 import org.idbroker.core.users.Caller;
-import org.idbroker.core.providers.ConfiguredProvider;
-import org.idbroker.server.providers.ProviderRegistry;
-import org.idbroker.spi.EndSessionRequest;
-import org.idbroker.spi.IdentityProvider;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The signed-in user: who they are, and signing out (here and at the IdP). */
 @Path("/api/users")
 @Produces(MediaType.APPLICATION_JSON)
 public final class MeResource {
 
-    /** Where the IdP sends the browser after signing out there. */
-    static final String SIGN_IN_PAGE = "/app/sign-in";
-    private static final Logger LOG = LoggerFactory.getLogger(MeResource.class);
-
     private final Authenticator authenticator;
     private final Sessions sessions;
     private final Events events;
     private final BrokerConfig config;
-    private final ProviderRegistry providers;
+    private final IdpSignOut idpSignOut;
 
     @Inject
     public MeResource(Authenticator authenticator, Sessions sessions, Events events,
-            BrokerConfig config, ProviderRegistry providers) {
+            BrokerConfig config, IdpSignOut idpSignOut) {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.events = requireNonNull(events, "events is null");
         this.config = requireNonNull(config, "config is null");
-        this.providers = requireNonNull(providers, "providers is null");
+        this.idpSignOut = requireNonNull(idpSignOut, "idpSignOut is null");
     }
 
     /**
@@ -93,7 +83,7 @@ public final class MeResource {
         Optional<String> token = Authenticator.sessionToken(headers);
         if (token.isPresent()) {
             Optional<Session> session = sessions.find(token.get());
-            Optional<URI> atIdp = session.flatMap(s -> endSessionAtIdp(s, token.get()));
+            Optional<URI> atIdp = session.flatMap(s -> idpSignOut.endSessionUri(s, token.get(), null));
             sessions.delete(token.get());
             session.ifPresent(s -> events.record(Events.SIGN_OUT, Events.SUCCESS, null, null, s.userId(), s.providerId(),
                     Map.of("signedOutAtIdp", atIdp.isPresent())));
@@ -101,30 +91,6 @@ public final class MeResource {
         }
         return Response.ok(answer).cookie(Cookies.clearSession(config.secureCookies()))
                 .header("Cache-Control", "no-store").build();
-    }
-
-    private Optional<URI> endSessionAtIdp(Session session, String token) {
-        if (session.providerId() == null) {
-            return Optional.empty();
-        }
-        Optional<IdentityProvider> provider = providers.find(session.providerId()).flatMap(ConfiguredProvider::usable);
-        if (provider.isEmpty()) {
-            return Optional.empty();
-        }
-        String idToken;
-        try {
-            idToken = sessions.idToken(token).orElse(null);
-        } catch (RuntimeException e) {
-            LOG.warn("The ID token of a session could not be read for sign-out at {}: {}", session.providerId(), e.getMessage());
-            idToken = null;
-        }
-        URI back = URI.create(config.publicUrl() + SIGN_IN_PAGE);
-        try {
-            return provider.get().endSessionUri(new EndSessionRequest(idToken, back));
-        } catch (RuntimeException e) {
-            LOG.warn("No sign-out at {}: {}", session.providerId(), e.getMessage());
-            return Optional.empty();
-        }
     }
 
     /** The answer of {@code GET /api/users/me}. */

@@ -57,13 +57,16 @@ final class PublicAddress {
      * Where to send a browser that started a sign-in through {@code providerId} at another host: the same start on
      * the public URL, with its {@code redirectAfterLoginTo} and {@code mode}, marked as checked.
      */
-    static URI signInStart(URI publicUrl, String providerId, String redirectAfterLoginTo, String mode) {
+    static URI signInStart(URI publicUrl, String providerId, String redirectAfterLoginTo, String mode, String loginHint) {
         StringBuilder uri = new StringBuilder(publicUrl.toString()).append("/api/users/authenticate/").append(providerId).append('?');
         if (redirectAfterLoginTo != null) {
             uri.append("redirectAfterLoginTo=").append(encode(redirectAfterLoginTo)).append('&');
         }
         if (mode != null) {
             uri.append("mode=").append(encode(mode)).append('&');
+        }
+        if (loginHint != null) {
+            uri.append("loginHint=").append(encode(loginHint)).append('&');
         }
         return URI.create(uri.append(CHECKED).append("=1").toString());
     }

@@ -59,12 +59,13 @@ public final class SignInResource {
     @Path("/authenticate/{providerId}")
     public Response authenticate(@PathParam("providerId") String providerId,
             @QueryParam("redirectAfterLoginTo") String redirectAfterLoginTo, @QueryParam("mode") String mode,
-            @QueryParam(PublicAddress.CHECKED) String hostChecked, @Context UriInfo uriInfo, @Context HttpHeaders headers) {
+            @QueryParam("loginHint") String loginHint, @QueryParam(PublicAddress.CHECKED) String hostChecked,
+            @Context UriInfo uriInfo, @Context HttpHeaders headers) {
         // every sign-in starts on the public URL's host, where the IdP sends the browser back (and its cookie is)
         Optional<String> host = PublicAddress.requestHost(uriInfo);
         if (hostChecked == null && host.isPresent() && !PublicAddress.isPublic(host.get(), config.publicUrl())
                 && ProviderStore.ID.matcher(providerId).matches()) {
-            return Response.status(302).location(PublicAddress.signInStart(config.publicUrl(), providerId, redirectAfterLoginTo, mode))
+            return Response.status(302).location(PublicAddress.signInStart(config.publicUrl(), providerId, redirectAfterLoginTo, mode, loginHint))
                     .header("Cache-Control", "no-store").build();
         }
         Optional<SignInMode> parsed = SignInMode.fromCode(mode);
@@ -74,7 +75,7 @@ public final class SignInResource {
             return HtmlPages.signInRefused(400, "invalid_mode", message, headers);
         }
         SignInOutcome outcome = signIns.start(providerId, parsed.get(), RedirectTargets.safe(redirectAfterLoginTo),
-                loginCookie(headers), Authenticator.credentials(headers), host.orElse(null));
+                loginCookie(headers), Authenticator.credentials(headers), host.orElse(null), loginHint);
         if (outcome instanceof Started started) {
             return Response.status(302).location(started.authorizationUri())
                     .cookie(Cookies.login(started.browserKey(), config.secureCookies()))

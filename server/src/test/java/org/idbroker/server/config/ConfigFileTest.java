@@ -70,8 +70,53 @@ class ConfigFileTest {
                 "teams.testers (line 11): the team 'Testers' is already described: team names are compared regardless of case",
                 "sessions.idleMinutes (line 13): must be a whole number of minutes, got soon",
                 "sessions (line 12): absoluteMinutes is missing: give a whole number of minutes",
-                "colour (line 14): unknown field; the fields here are providers, sessions, teams, version");
+                "colour (line 14): unknown field; the fields here are clients, providers, sessions, teams, users, version");
         assertThat(file.toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void readsUsersMembersAndClientsAndListsTheirShapeProblems() throws Exception {
+        ConfigFile file = ConfigFile.parse("""
+                version: 1
+                users:
+                  alice: {email: alice@example.com, active: maybe}
+                  Alice: {}
+                  bob:
+                teams:
+                  Testers:
+                    members: bob
+                  Others:
+                    members: [alice, bob]
+                  Quiet: {description: No members listed}
+                clients:
+                  grafana:
+                    name: Grafana
+                    redirectUris: [https://grafana.example.com/cb]
+                    accessTokenSeconds: soon
+                    secret: plain-value
+                  spa:
+                    type: public
+                    grantTypes: [authorization_code]
+                    colour: blue
+                """.getBytes(UTF_8));
+
+        assertThat(file.problems()).extracting(Object::toString).containsExactlyInAnyOrder(
+                "users.alice.active (line 3): must be true or false, got maybe",
+                "users.Alice (line 4): the user 'alice' is already described: usernames are compared regardless of case",
+                "teams.Testers.members (line 8): must be a list",
+                "clients.grafana.accessTokenSeconds (line 16): must be a whole number of seconds, got soon",
+                "clients.grafana.secret (line 17): a secret must be a reference, {env: NAME} or {file: /path}, never its value",
+                "clients.spa.colour (line 21): unknown field; the fields here are accessTokenSeconds, backchannelLogoutUri, "
+                        + "grantTypes, groupsClaim, idTokenSeconds, name, postLogoutRedirectUris, redirectUris, "
+                        + "refreshTokenSeconds, secret, signingAlgorithm, teams, type");
+        assertThat(file.users()).containsOnlyKeys("alice", "bob");
+        assertThat(file.users().get("bob").email()).isNull();
+        assertThat(file.teams().get("Others").members()).containsExactly("alice", "bob");
+        assertThat(file.teams().get("Others").memberPaths().get(1)).hasToString("teams.Others.members[1] (line 10)");
+        assertThat(file.teams().get("Quiet").members()).as("members left out: left as they are").isNull();
+        assertThat(file.clients().get("grafana").redirectUris()).containsExactly("https://grafana.example.com/cb");
+        assertThat(file.clients().get("grafana").fieldPaths().get("redirectUris")).hasToString("clients.grafana.redirectUris (line 15)");
+        assertThat(file.clients().get("spa").redirectUris()).isNull();
     }
 
     @Test

@@ -205,7 +205,7 @@ public final class AuthorizeResource {
                 return page(403, "sign_in_failed", "The sign-in did not complete, so the application cannot be told who you "
                         + "are. Go back to the application and try again.", headers);
             }
-            return signInFirst(client, query, headers);
+            return signInFirst(client, query, request.getLoginHint(), headers);
         }
         Sessions.SignedIn session = signedIn.get();
         if (!client.admits(session.caller().membership().teams())) {
@@ -224,8 +224,11 @@ public final class AuthorizeResource {
         return Response.status(302).location(location).header("Cache-Control", "no-store").build();
     }
 
-    /** Keeps the request and sends the browser to the broker's sign-in, which comes back to resume it. */
-    private Response signInFirst(Client client, String query, HttpHeaders headers) {
+    /**
+     * Keeps the request and sends the browser to the broker's sign-in, which comes back to resume it; a
+     * {@code login_hint} goes with it, for the upstream.
+     */
+    private Response signInFirst(Client client, String query, String loginHint, HttpHeaders headers) {
         List<ConfiguredProvider> enabled = providers.enabled();
         if (enabled.isEmpty()) {
             return page(503, "no_provider", "No sign-in provider is enabled at this broker, so nobody can sign in yet. "
@@ -233,9 +236,10 @@ public final class AuthorizeResource {
         }
         String id = requests.save(client.id(), query);
         String after = URLEncoder.encode(OidcEndpoints.RESUME + "?request=" + id, StandardCharsets.UTF_8);
+        String hint = loginHint == null ? "" : "&loginHint=" + URLEncoder.encode(loginHint, StandardCharsets.UTF_8);
         String target = enabled.size() == 1
-                ? "/api/users/authenticate/" + enabled.get(0).id() + "?redirectAfterLoginTo=" + after
-                : "/app/sign-in?redirectAfterLoginTo=" + after;
+                ? "/api/users/authenticate/" + enabled.get(0).id() + "?redirectAfterLoginTo=" + after + hint
+                : "/app/sign-in?redirectAfterLoginTo=" + after + hint;
         return Response.status(302).location(URI.create(config.publicUrl() + target)).header("Cache-Control", "no-store").build();
     }
 

@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.idbroker.core.clients.Client;
+import org.idbroker.core.clients.Clients;
+import org.idbroker.core.oauth.SigningKeys;
 import org.idbroker.core.oauth.BackchannelLogouts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +33,7 @@ public final class BackchannelDelivery implements AutoCloseable {
 
     private final BackchannelLogouts logouts;
     private final TokenIssuer issuer;
+    private final Clients clients;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(DEADLINE)
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -38,9 +42,10 @@ public final class BackchannelDelivery implements AutoCloseable {
         return thread;
     });
 
-    BackchannelDelivery(BackchannelLogouts logouts, TokenIssuer issuer) {
+    BackchannelDelivery(BackchannelLogouts logouts, TokenIssuer issuer, Clients clients) {
         this.logouts = requireNonNull(logouts, "logouts is null");
         this.issuer = requireNonNull(issuer, "issuer is null");
+        this.clients = requireNonNull(clients, "clients is null");
     }
 
     public void start() {
@@ -59,7 +64,8 @@ public final class BackchannelDelivery implements AutoCloseable {
     }
 
     private String send(BackchannelLogouts.Delivery delivery) {
-        String token = issuer.logoutToken(delivery.clientId(), delivery.userId(), delivery.sessionId());
+        String algorithm = clients.find(delivery.clientId()).map(Client::signingAlgorithm).orElse(SigningKeys.DEFAULT_ALGORITHM);
+        String token = issuer.logoutToken(delivery.clientId(), algorithm, delivery.userId(), delivery.sessionId());
         HttpRequest request = HttpRequest.newBuilder(URI.create(delivery.uri())).timeout(DEADLINE)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))

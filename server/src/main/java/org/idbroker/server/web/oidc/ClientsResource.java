@@ -112,7 +112,7 @@ public final class ClientsResource {
         return new ClientView(c.id(), c.name(), c.type().code(), c.redirectUris(), c.postLogoutRedirectUris(),
                 c.backchannelLogoutUri(), c.grantTypes(), c.teamRestricted(), c.teams(), c.groupsClaim().code(),
                 c.accessTokenLifetime().toSeconds(), c.idTokenLifetime().toSeconds(), c.refreshTokenLifetime().toSeconds(),
-                c.created(), c.updated(), config.publicUrl() + "/.well-known/openid-configuration");
+                c.created(), c.updated(), config.publicUrl() + "/.well-known/openid-configuration", c.signingAlgorithm());
     }
 
     private static ClientBody body(ClientBody body) {
@@ -129,10 +129,11 @@ public final class ClientsResource {
     /** What a client should be; {@code secret} only when creating a confidential client with a secret of one's own. */
     public record ClientBody(String clientId, String name, String type, List<String> redirectUris,
             List<String> postLogoutRedirectUris, String backchannelLogoutUri, List<String> grantTypes, List<String> teams,
-            String groupsClaim, Integer accessTokenSeconds, Integer idTokenSeconds, Integer refreshTokenSeconds, String secret) {
+            String groupsClaim, Integer accessTokenSeconds, Integer idTokenSeconds, Integer refreshTokenSeconds, String secret,
+            String signingAlgorithm) {
         ClientSpec spec() {
             return new ClientSpec(name, type, redirectUris, postLogoutRedirectUris, backchannelLogoutUri, grantTypes, teams,
-                    groupsClaim, accessTokenSeconds, idTokenSeconds, refreshTokenSeconds);
+                    groupsClaim, accessTokenSeconds, idTokenSeconds, refreshTokenSeconds, signingAlgorithm, false);
         }
 
         @Override
@@ -153,7 +154,7 @@ public final class ClientsResource {
     public record ClientView(String clientId, String name, String type, List<String> redirectUris,
             List<String> postLogoutRedirectUris, String backchannelLogoutUri, List<String> grantTypes, boolean teamRestricted,
             List<TeamRef> teams, String groupsClaim, long accessTokenSeconds, long idTokenSeconds, long refreshTokenSeconds,
-            Instant created, Instant updated, String discoveryUrl) {
+            Instant created, Instant updated, String discoveryUrl, String signingAlgorithm) {
     }
 
     /** A client with the secret just issued: the only answer that carries it. */

@@ -2,7 +2,6 @@ package org.idbroker.server.web.oidc;
 
 import static java.util.Objects.requireNonNull;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.oauth2.sdk.GrantType;
 import com.nimbusds.oauth2.sdk.ResponseMode;
 import com.nimbusds.oauth2.sdk.ResponseType;
@@ -75,7 +74,7 @@ public final class DiscoveryResource {
         m.setCodeChallengeMethods(List.of(CodeChallengeMethod.S256));
         m.setTokenEndpointAuthMethods(List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC,
                 ClientAuthenticationMethod.CLIENT_SECRET_POST, ClientAuthenticationMethod.NONE));
-        m.setIDTokenJWSAlgs(List.of(JWSAlgorithm.RS256));
+        m.setIDTokenJWSAlgs(OidcKeys.ALGORITHMS);
         m.setScopes(new Scope("openid", "profile", "email", "groups"));
         m.setClaims(OidcClaims.SUPPORTED);
         m.setPromptTypes(List.of(Prompt.Type.NONE, Prompt.Type.LOGIN));

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,7 @@ import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.auth.Authenticator;
 import org.idbroker.server.auth.Cookies;
 import org.idbroker.server.web.HtmlPages;
+import org.idbroker.server.web.IdpSignOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,14 +56,17 @@ public final class LogoutResource {
     private final Sessions sessions;
     private final Events events;
     private final BrokerConfig config;
+    private final IdpSignOut idpSignOut;
 
     @Inject
-    public LogoutResource(TokenIssuer issuer, Clients clients, Sessions sessions, Events events, BrokerConfig config) {
+    public LogoutResource(TokenIssuer issuer, Clients clients, Sessions sessions, Events events, BrokerConfig config,
+            IdpSignOut idpSignOut) {
         this.issuer = requireNonNull(issuer, "issuer is null");
         this.clients = requireNonNull(clients, "clients is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.events = requireNonNull(events, "events is null");
         this.config = requireNonNull(config, "config is null");
+        this.idpSignOut = requireNonNull(idpSignOut, "idpSignOut is null");
     }
 
     /** The logout request, checked: where to go after, and the session its hint names (if any). */
@@ -82,8 +87,7 @@ public final class LogoutResource {
             return done(request, headers).build();
         }
         if (request.hintedSessionId() != null && request.hintedSessionId().equals(session.get().id().toString())) {
-            end(token.get(), session.get(), request);
-            return done(request, headers).cookie(Cookies.clearSession(config.secureCookies())).build();
+            return end(token.get(), session.get(), request, headers);
         }
         return confirmation(request, token.get());
     }
@@ -105,7 +109,7 @@ public final class LogoutResource {
                 return HtmlPages.signInRefused(403, "logout_not_confirmed", "This sign-out was not confirmed from the broker's "
                         + "own page. Nothing was changed; sign out from the application again.", headers);
             }
-            end(token.get(), session.get(), request);
+            return end(token.get(), session.get(), request, headers);
         }
         return done(request, headers).cookie(Cookies.clearSession(config.secureCookies())).build();
     }
@@ -151,11 +155,27 @@ public final class LogoutResource {
         return new Checked(client, postLogout, state, hintedSession);
     }
 
-    private void end(String token, Session session, Checked request) {
+    /**
+     * Ends the session and answers where the browser goes: to the upstream IdP first when the session's
+     * provider signs out there too (it comes back to the sign-in page with a signed state naming the
+     * client's post-logout URI, see {@link LogoutReturnResource}), else straight on.
+     */
+    private Response end(String token, Session session, Checked request, HttpHeaders headers) {
+        String state = request.postLogoutRedirectUri() == null ? null
+                : issuer.logoutState(request.client().id(), request.postLogoutRedirectUri(), request.state());
+        Optional<URI> atIdp = idpSignOut.endSessionUri(session, token, state);
         sessions.delete(token);
-        events.record(Events.SIGN_OUT, Events.SUCCESS, null, null, session.userId(), session.providerId(),
-                request.client() == null ? Map.of("initiatedBy", "relying-party")
-                        : Map.of("initiatedBy", "relying-party", "clientId", request.client().id()));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("initiatedBy", "relying-party");
+        if (request.client() != null) {
+            details.put("clientId", request.client().id());
+        }
+        details.put("signedOutAtIdp", atIdp.isPresent());
+        events.record(Events.SIGN_OUT, Events.SUCCESS, null, null, session.userId(), session.providerId(), details);
+        Response.ResponseBuilder next = atIdp.isPresent()
+                ? Response.status(302).location(atIdp.get()).header("Cache-Control", "no-store")
+                : done(request, headers);
+        return next.cookie(Cookies.clearSession(config.secureCookies())).build();
     }
 
     private Response.ResponseBuilder done(Checked request, HttpHeaders headers) {

@@ -13,13 +13,14 @@ import org.idbroker.core.users.User;
 /**
  * The claims about a person a client receives, by scope: {@code profile} gives
  * {@code preferred_username} and {@code name}, {@code email} gives {@code email} and
- * {@code email_verified}, {@code groups} gives {@code groups} as the client chose (team names,
+ * {@code email_verified} (true only when the session's upstream sign-in vouched for that address: the
+ * upstream said it verified it, or its provider's Trust Email is on), {@code groups} gives {@code groups} as the client chose (team names,
  * external groups, or permissions). {@code sub} is the broker's user id, never the upstream subject.
  */
 final class OidcClaims {
 
     static final List<String> SUPPORTED = List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid",
-            "preferred_username", "name", "email", "email_verified", "groups");
+            "preferred_username", "name", "email", "email_verified", "groups", "amr", "acr");
 
     private OidcClaims() {
     }
@@ -35,8 +36,8 @@ final class OidcClaims {
         }
         if (scope.contains("email") && user.email() != null) {
             claims.put("email", user.email());
-            // the broker does not record whether an upstream verified the address: never claim it
-            claims.put("email_verified", false);
+            // true only when the sign-in of this session vouched for the address as it is now
+            claims.put("email_verified", subject.emailVerified());
         }
         if (scope.contains("groups")) {
             claims.put("groups", groups(subject, client));

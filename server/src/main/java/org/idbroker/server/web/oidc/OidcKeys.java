@@ -4,10 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.JWKGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import java.text.ParseException;
 import java.time.Clock;
@@ -24,11 +26,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The broker's signing keys as this node uses them: read from PostgreSQL (where every node finds the
  * same keys) and kept for {@link #REFRESH}, well inside the schedule's lead, so every node signs
- * with the new key only after it has been published long enough. RS256 with 2048-bit RSA keys.
+ * with the new key only after it has been published long enough. One key at a time per algorithm,
+ * each on its own schedule: RS256 with 2048-bit RSA keys (the default), ES256 with P-256 keys (for
+ * the clients that choose it).
  */
 public final class OidcKeys {
 
     static final Duration REFRESH = Duration.ofSeconds(30);
+    /** The algorithms the broker signs with, the default first. */
+    static final List<JWSAlgorithm> ALGORITHMS = List.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
     private static final Logger LOG = LoggerFactory.getLogger(OidcKeys.class);
 
     private final SigningKeys store;
@@ -43,12 +49,18 @@ public final class OidcKeys {
     }
 
     /** The keys read at one time: the public set to publish and each private key by kid. */
-    private record Snapshot(Instant read, List<SigningKeys.Key> keys, List<RSAKey> privateKeys, JWKSet publicSet) {
+    private record Snapshot(Instant read, List<SigningKeys.Key> keys, List<JWK> privateKeys, JWKSet publicSet) {
+        boolean complete(Instant now) {
+            return ALGORITHMS.stream().allMatch(alg -> SigningKeys.current(keys, alg.getName(), now).isPresent());
+        }
     }
 
     /** Makes the keys the schedule asks for (on any node; the store lets one decide) and reads them again. */
     public void maintain() {
-        int made = store.ensure(schedule, OidcKeys::generate);
+        int made = 0;
+        for (JWSAlgorithm algorithm : ALGORITHMS) {
+            made += store.ensure(schedule, algorithm.getName(), () -> generate(algorithm));
+        }
         if (made > 0) {
             LOG.info("Made {} new signing key(s)", made);
         }
@@ -60,33 +72,38 @@ public final class OidcKeys {
         return current().publicSet();
     }
 
-    /** The key to sign with now. */
-    public RSAKey signingKey() {
+    /** The RS256 key to sign with now. */
+    public JWK signingKey() {
+        return signingKey(JWSAlgorithm.RS256);
+    }
+
+    /** The key of {@code algorithm} to sign with now. */
+    public JWK signingKey(JWSAlgorithm algorithm) {
         Snapshot s = current();
-        Optional<SigningKeys.Key> key = SigningKeys.current(s.keys(), clock.instant());
+        Optional<SigningKeys.Key> key = SigningKeys.current(s.keys(), algorithm.getName(), clock.instant());
         if (key.isEmpty()) {
             maintain();
             s = snapshot;
-            key = SigningKeys.current(s.keys(), clock.instant());
+            key = SigningKeys.current(s.keys(), algorithm.getName(), clock.instant());
         }
-        String kid = key.orElseThrow(() -> new IllegalStateException("no signing key")).kid();
+        String kid = key.orElseThrow(() -> new IllegalStateException("no " + algorithm + " signing key")).kid();
         return s.privateKeys().stream().filter(k -> kid.equals(k.getKeyID())).findFirst().orElseThrow();
     }
 
-    /** A published key by its id, for checking a token the broker signed (read again once when unknown). */
-    public Optional<RSAKey> verificationKey(String kid) {
+    /** A published key by its id (public half), for checking a token the broker signed (read again once when unknown). */
+    public Optional<JWK> verificationKey(String kid) {
         if (kid == null) {
             return Optional.empty();
         }
-        Optional<RSAKey> found = find(current(), kid);
+        Optional<JWK> found = find(current(), kid);
         if (found.isEmpty() && snapshot.read().plusSeconds(2).isBefore(clock.instant())) {
             snapshot = read();
             found = find(snapshot, kid);
         }
-        return found.map(RSAKey::toPublicJWK);
+        return found.map(JWK::toPublicJWK);
     }
 
-    private static Optional<RSAKey> find(Snapshot s, String kid) {
+    private static Optional<JWK> find(Snapshot s, String kid) {
         return s.privateKeys().stream().filter(k -> kid.equals(k.getKeyID())).findFirst();
     }
 
@@ -94,7 +111,7 @@ public final class OidcKeys {
         Snapshot s = snapshot;
         if (s == null || s.read().plus(REFRESH).isBefore(clock.instant())) {
             s = read();
-            if (SigningKeys.current(s.keys(), clock.instant()).isEmpty()) {
+            if (!s.complete(clock.instant())) {
                 maintain();
                 return snapshot;
             }
@@ -105,11 +122,11 @@ public final class OidcKeys {
 
     private Snapshot read() {
         List<SigningKeys.Key> keys = store.published();
-        List<RSAKey> privateKeys = new ArrayList<>();
+        List<JWK> privateKeys = new ArrayList<>();
         List<JWK> publicKeys = new ArrayList<>();
         for (SigningKeys.Key key : keys) {
             try {
-                RSAKey parsed = RSAKey.parse(key.privateJwk());
+                JWK parsed = JWK.parse(key.privateJwk());
                 privateKeys.add(parsed);
                 publicKeys.add(parsed.toPublicJWK());
             } catch (ParseException e) {
@@ -119,14 +136,14 @@ public final class OidcKeys {
         return new Snapshot(clock.instant(), keys, privateKeys, new JWKSet(publicKeys));
     }
 
-    private static SigningKeys.NewKey generate() {
+    private static SigningKeys.NewKey generate(JWSAlgorithm algorithm) {
         try {
-            RSAKey key = new RSAKeyGenerator(2048).keyID(Tokens.random().substring(0, 16)).keyUse(KeyUse.SIGNATURE)
-                    .algorithm(JWSAlgorithm.RS256).generate();
-            return new SigningKeys.NewKey(key.getKeyID(), JWSAlgorithm.RS256.getName(), key.toPublicJWK().toJSONString(),
-                    key.toJSONString());
+            JWKGenerator<? extends JWK> generator = JWSAlgorithm.ES256.equals(algorithm) ? new ECKeyGenerator(Curve.P_256)
+                    : new RSAKeyGenerator(2048);
+            JWK key = generator.keyID(Tokens.random().substring(0, 16)).keyUse(KeyUse.SIGNATURE).algorithm(algorithm).generate();
+            return new SigningKeys.NewKey(key.getKeyID(), algorithm.getName(), key.toPublicJWK().toJSONString(), key.toJSONString());
         } catch (JOSEException e) {
-            throw new IllegalStateException("cannot make an RSA key", e);
+            throw new IllegalStateException("cannot make a " + algorithm + " key", e);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import java.time.Clock;
+import org.idbroker.core.clients.Clients;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.oauth.AuthorizationCodes;
 import org.idbroker.core.oauth.AuthorizationRequests;
@@ -56,8 +57,8 @@ public final class OidcModule extends AbstractModule {
 
     @Provides
     @Singleton
-    BackchannelDelivery backchannelDelivery(BackchannelLogouts logouts, TokenIssuer issuer) {
-        return new BackchannelDelivery(logouts, issuer);
+    BackchannelDelivery backchannelDelivery(BackchannelLogouts logouts, TokenIssuer issuer, Clients clients) {
+        return new BackchannelDelivery(logouts, issuer, clients);
     }
 
     @Provides
