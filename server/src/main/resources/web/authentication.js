@@ -142,7 +142,11 @@ IdB.start('configure-authentication', async () => {
         ...helpAndError(d));
     }
     let input;
-    if (d.kind === 'CHOICE') {
+    if (d.kind === 'MULTILINE') {
+      input = el('textarea', Object.assign({rows: 6, spellcheck: 'false', autocomplete: 'off',
+        'aria-required': d.required ? 'true' : null}, common));
+      input.value = value;
+    } else if (d.kind === 'CHOICE') {
       input = el('select', common,
         (d.choices || []).map(choice => el('option', {value: choice, selected: (value || d.defaultValue) === choice}, choice)));
     } else {

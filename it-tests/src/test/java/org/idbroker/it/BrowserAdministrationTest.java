@@ -6,6 +6,7 @@ import java.util.List;
 import org.idbroker.it.support.TestingBroker;
 import org.idbroker.it.support.TestingChrome;
 import org.idbroker.it.support.TestingIdp;
+import org.idbroker.it.support.TestingLdap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -233,6 +234,50 @@ class BrowserAdministrationTest {
         chrome.waitForText(By.id("user-status"), "Created Erin (erin)");
         assertThat(chrome.find(By.id("user-email")).getText()).isEqualTo("erin@example.com");
         assertThat(chrome.find(By.id("user-no-identities")).isDisplayed()).isTrue();
+    }
+
+    @Test
+    void anAdministratorConfiguresAnLdapDirectoryOnTheAuthenticationPageAndTriesItsPasswordForm() throws Exception {
+        try (TestingLdap directory = TestingLdap.start()) {
+            signInAsAdministrator();
+            chrome.click(By.linkText("Authentication"));
+            chrome.waitForPage();
+            chrome.type(By.id("new-provider-id"), "Corp");
+            new org.openqa.selenium.support.ui.Select(chrome.find(By.id("new-provider-type"))).selectByValue("ldap");
+            chrome.click(By.id("add-provider-button"));
+            chrome.waitFor(By.id("setting-bindDn"));
+            assertThat(chrome.find(By.id("setting-caCertificate")).getTagName()).isEqualTo("textarea");
+            List<String> settings = directory.settings("unused");
+            for (int i = 0; i < settings.size(); i += 2) {
+                if (settings.get(i).equals("--set")) {
+                    String pair = settings.get(i + 1);
+                    chrome.type(By.id("setting-" + pair.substring(0, pair.indexOf('='))), pair.substring(pair.indexOf('=') + 1));
+                }
+            }
+            chrome.type(By.id("setting-bindPassword"), TestingLdap.SERVICE_PASSWORD);
+            chrome.type(By.id("setting-displayName"), "Company directory");
+            chrome.click(By.id("setting-enabled"));
+            chrome.find(By.id("setting-caCertificate")).sendKeys("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----");
+            chrome.click(By.id("save"));
+            assertThat(chrome.waitFor(By.id("error-caCertificate")).getText()).contains("not a readable PEM certificate");
+
+            chrome.find(By.id("setting-caCertificate")).clear();
+            chrome.click(By.id("save"));
+            chrome.waitForText(By.id("save-status"), "Saved.");
+            assertThat(broker.strings("select type from providers where id = 'Corp'")).containsExactly("ldap");
+            assertThat(chrome.driver().getPageSource()).doesNotContain(TestingLdap.SERVICE_PASSWORD);
+            chrome.click(By.id("test"));
+            chrome.waitFor(By.cssSelector("#findings li"));
+            assertThat(texts(By.cssSelector("#findings li"))).noneMatch(f -> f.startsWith("FAIL")).anyMatch(f -> f.contains("service-bind"));
+
+            broker.kit().refreshProviders();
+            chrome.open(chrome.find(By.id("test-sign-in")).getAttribute("href"));
+            chrome.type(By.id("username"), "alice");
+            chrome.type(By.id("password"), TestingLdap.ALICE_PASSWORD);
+            chrome.click(By.id("sign-in"));
+            assertThat(chrome.waitFor(By.id("claims-preview")).getText()).contains("would sign this person in").contains("alice");
+            assertThat(broker.count("select count(*) from users where username = 'alice'")).isZero();
+        }
     }
 
     private void signInAsAdministrator() {

@@ -14,6 +14,7 @@ import org.idbroker.it.support.ProviderJar;
 import org.idbroker.it.support.TestingBroker;
 import org.idbroker.it.support.TestingBrowser;
 import org.idbroker.it.support.TicketService;
+import org.idbroker.providers.oidc.flavour.OidcFlavour;
 import org.idbroker.server.providers.ProviderTypesLoader;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.IdentityProviderFactory;
@@ -71,6 +72,8 @@ class DropInProviderTest {
 
         assertThat(loader).isNotSameAs(DropInProviderTest.class.getClassLoader());
         assertThat(loader.loadClass(IdentityProvider.class.getName())).isSameAs(IdentityProvider.class);
+        // the generic OpenID Connect module's flavour API is exported to drop-in jars, and nothing else of it
+        assertThat(loader.loadClass(OidcFlavour.class.getName())).isSameAs(OidcFlavour.class);
         for (String hostClass : List.of("org.idbroker.core.users.Users", "org.idbroker.server.BrokerServer",
                 "org.idbroker.providers.oidc.OidcProviderFactory", "org.slf4j.Logger", "com.nimbusds.jwt.JWT")) {
             assertThatThrownBy(() -> loader.loadClass(hostClass)).as(hostClass).isInstanceOf(ClassNotFoundException.class);
@@ -116,9 +119,9 @@ class DropInProviderTest {
 
     @Test
     void anEmptyOrMissingProvidersFolderLoadsTheBuiltInTypes() throws Exception {
-        assertThat(ProviderTypesLoader.load(providers).all()).extracting(IdentityProviderFactory::type).containsExactly("authentik", "oidc");
-        assertThat(ProviderTypesLoader.load(providers.resolve("absent")).all()).hasSize(2);
+        assertThat(ProviderTypesLoader.load(providers).all()).extracting(IdentityProviderFactory::type).containsExactly("authentik", "ldap", "oidc");
+        assertThat(ProviderTypesLoader.load(providers.resolve("absent")).all()).hasSize(3);
         Files.writeString(providers.resolve("README.txt"), "not a jar");
-        assertThat(ProviderTypesLoader.load(providers).all()).hasSize(2);
+        assertThat(ProviderTypesLoader.load(providers).all()).hasSize(3);
     }
 }

@@ -109,6 +109,15 @@ class FoundationTest {
     }
 
     @Test
+    void aMalformedPasswordThrottleIsRefusedWithTheFormItNeeds() {
+        CliResult result = TestingBroker.run("start-dev", "--password-failures-per-user", "20 per minute");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err().strip().lines().count()).isEqualTo(1);
+        assertThat(result.err()).contains("--password-failures-per-user: expected COUNT/DURATION such as 5/15m");
+    }
+
+    @Test
     void malformedJdbcUrlIsRefusedWithAReason() {
         CliResult result = TestingBroker.run("admin", "--username", "a", "--email", "a@example.com", "--db-url", "postgres://nope");
         assertThat(result.exitCode()).isEqualTo(2);

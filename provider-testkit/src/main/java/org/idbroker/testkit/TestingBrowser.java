@@ -84,6 +84,64 @@ public class TestingBrowser {
         return follow(broker.uri("/api/users/authenticate/" + providerId));
     }
 
+    /**
+     * Signs in through the broker's password form of {@code providerId}: opens {@code /app/sign-in/{providerId}}
+     * (with this query, such as {@code mode=test}, or {@code null}), fills in the username and password and posts
+     * the form as a browser does; returns every hop, the form's first.
+     */
+    public List<HttpResponse<String>> signInWithPassword(TestingBroker broker, String providerId, String query, String username,
+            String password) {
+        List<HttpResponse<String>> hops = new ArrayList<>(follow(broker.uri("/app/sign-in/" + providerId
+                + (query == null ? "" : "?" + query))));
+        HttpResponse<String> form = hops.get(hops.size() - 1);
+        if (form.statusCode() != 200 || !form.body().contains("id=\"password-form\"")) {
+            return hops;
+        }
+        hops.addAll(submitPasswordForm(form, username, password));
+        return hops;
+    }
+
+    /** Fills in and posts the password form {@code form} shows; returns every hop from the post on. */
+    public List<HttpResponse<String>> submitPasswordForm(HttpResponse<String> form, String username, String password) {
+        return follow(submitPasswordFormOnce(form, username, password));
+    }
+
+    /** Fills in and posts the password form {@code form} shows; returns the broker's answer, its redirect not followed. */
+    public HttpResponse<String> submitPasswordFormOnce(HttpResponse<String> form, String username, String password) {
+        java.util.regex.Matcher state = java.util.regex.Pattern.compile("name=\"state\" value=\"([^\"]*)\"").matcher(form.body());
+        java.util.regex.Matcher action = java.util.regex.Pattern.compile("<form method=\"post\" action=\"([^\"]*)\"").matcher(form.body());
+        if (!state.find() || !action.find()) {
+            throw new AssertionError("no password form at " + form.uri() + ": " + form.body());
+        }
+        return postFormOnce(form.uri().resolve(action.group(1)), "state=" + encode(state.group(1)) + "&username=" + encode(username)
+                + "&password=" + encode(password));
+    }
+
+    /** Posts a form body as a browser does (no {@code X-Requested-With}) and follows the redirects; returns every hop. */
+    public List<HttpResponse<String>> postForm(URI uri, String body) {
+        return follow(postFormOnce(uri, body));
+    }
+
+    private HttpResponse<String> postFormOnce(URI uri, String body) {
+        return send(HttpRequest.newBuilder(uri).header("Accept", "text/html,application/xhtml+xml")
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** {@code answer} and, when it redirects, every hop after it. */
+    private List<HttpResponse<String>> follow(HttpResponse<String> answer) {
+        List<HttpResponse<String>> hops = new ArrayList<>();
+        hops.add(answer);
+        Optional<String> location = answer.headers().firstValue("Location");
+        if (answer.statusCode() / 100 == 3 && location.isPresent()) {
+            hops.addAll(follow(answer.uri().resolve(location.get())));
+        }
+        return hops;
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public Optional<String> cookie(String name) {
         return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name))
                 .map(HttpCookie::getValue).findFirst();

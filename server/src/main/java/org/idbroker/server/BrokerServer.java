@@ -28,6 +28,7 @@ import org.idbroker.core.db.Database;
 import org.idbroker.core.events.Events;
 import org.idbroker.core.sessions.SessionLifetimes;
 import org.idbroker.core.signin.LoginTransactions;
+import org.idbroker.core.signin.PasswordThrottle;
 import org.idbroker.server.operations.NodeOperations;
 import org.idbroker.server.operations.Operations;
 import org.idbroker.server.operations.OperationsModule;
@@ -72,9 +73,9 @@ public final class BrokerServer implements AutoCloseable {
         this.injector = injector;
         this.config = config;
         this.operations = operations;
-        this.housekeeping = new Housekeeping(injector.getInstance(LoginTransactions.class), injector.getInstance(Events.class),
-                operations.operations().eventRetention(), injector.getInstance(Clock.class), injector.getInstance(Jdbi.class),
-                injector.getInstance(SecretCipher.class));
+        this.housekeeping = new Housekeeping(injector.getInstance(LoginTransactions.class), injector.getInstance(PasswordThrottle.class),
+                injector.getInstance(Events.class), operations.operations().eventRetention(), injector.getInstance(Clock.class),
+                injector.getInstance(Jdbi.class), injector.getInstance(SecretCipher.class));
     }
 
     /**
@@ -214,7 +215,7 @@ public final class BrokerServer implements AutoCloseable {
         Injector injector;
         try {
             List<Module> modules = new ArrayList<>(List.of(
-                    new CoreModule(database, cipher, config),
+                    new CoreModule(database, cipher, config, options.trafficLimits().passwordFailures()),
                     new ProvidersModule(types, options.trafficLimits().idpCallsPerProvider()),
                     new SessionsModule(),
                     new OidcModule(),

@@ -18,6 +18,8 @@ import org.idbroker.core.sessions.Sessions;
 import org.idbroker.core.signin.ClaimsPreviews;
 import org.idbroker.core.signin.IdentityMatcher;
 import org.idbroker.core.signin.LoginTransactions;
+import org.idbroker.core.signin.PasswordSignIns;
+import org.idbroker.core.signin.PasswordThrottle;
 import org.idbroker.core.signin.SignIns;
 import org.idbroker.core.teams.Memberships;
 import org.idbroker.core.teams.Roles;
@@ -32,11 +34,13 @@ public final class CoreModule extends AbstractModule {
     private final Database database;
     private final SecretCipher cipher;
     private final BrokerConfig config;
+    private final PasswordThrottle.Limits passwordFailures;
 
-    public CoreModule(Database database, SecretCipher cipher, BrokerConfig config) {
+    public CoreModule(Database database, SecretCipher cipher, BrokerConfig config, PasswordThrottle.Limits passwordFailures) {
         this.database = requireNonNull(database, "database is null");
         this.cipher = requireNonNull(cipher, "cipher is null");
         this.config = requireNonNull(config, "config is null");
+        this.passwordFailures = requireNonNull(passwordFailures, "passwordFailures is null");
     }
 
     @Override
@@ -88,6 +92,19 @@ public final class CoreModule extends AbstractModule {
     @Singleton
     ClaimsPreviews claimsPreviews(Callers callers, IdentityMatcher matcher, Memberships memberships, Events events) {
         return new ClaimsPreviews(callers, matcher, memberships, events);
+    }
+
+    @Provides
+    @Singleton
+    PasswordThrottle passwordThrottle(Jdbi jdbi, Clock clock) {
+        return new PasswordThrottle(jdbi, passwordFailures, clock);
+    }
+
+    @Provides
+    @Singleton
+    PasswordSignIns passwordSignIns(SignIns signIns, LoginTransactions transactions, ClaimsPreviews previews,
+            PasswordThrottle throttle) {
+        return new PasswordSignIns(signIns, transactions, previews, throttle);
     }
 
     @Provides

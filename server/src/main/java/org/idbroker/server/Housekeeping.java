@@ -11,12 +11,13 @@ import org.idbroker.core.crypto.MasterKeyCheck;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.events.Events;
 import org.idbroker.core.signin.LoginTransactions;
+import org.idbroker.core.signin.PasswordThrottle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes expired login transactions every {@link #LOGIN_INTERVAL}, so a flood of sign-in starts grows the
+ * Deletes expired login transactions (and password-failure counters whose window ended) every {@link #LOGIN_INTERVAL}, so a flood of sign-in starts grows the
  * table by at most what ten minutes of it insert, and events older than the retention every
  * {@link #EVENT_INTERVAL} (ended sessions are {@code SessionMaintenance}'s). Expired rows are already
  * refused when read; this keeps the tables small. Every node may run it: the deletes are idempotent, and
@@ -40,11 +41,12 @@ final class Housekeeping implements AutoCloseable {
     });
 
     /** @param eventRetention how long events are kept, {@link Duration#ZERO} for ever */
-    Housekeeping(LoginTransactions transactions, Events events, Duration eventRetention, Clock clock, Jdbi jdbi,
-            SecretCipher cipher) {
+    Housekeeping(LoginTransactions transactions, PasswordThrottle throttle, Events events, Duration eventRetention, Clock clock,
+            Jdbi jdbi, SecretCipher cipher) {
         requireNonNull(jdbi, "jdbi is null");
         requireNonNull(cipher, "cipher is null");
         requireNonNull(transactions, "transactions is null");
+        requireNonNull(throttle, "throttle is null");
         requireNonNull(events, "events is null");
         requireNonNull(eventRetention, "eventRetention is null");
         requireNonNull(clock, "clock is null");
@@ -54,6 +56,7 @@ final class Housekeeping implements AutoCloseable {
                 if (logins > 0) {
                     LOG.debug("Deleted {} expired login transactions", logins);
                 }
+                throttle.purgeExpired();
             } catch (RuntimeException e) {
                 LOG.warn("Could not delete expired login transactions: {}", e.getMessage());
             }

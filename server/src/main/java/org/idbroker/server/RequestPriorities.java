@@ -19,7 +19,7 @@ final class RequestPriorities extends QoSHandler {
     static final int RESERVED_THREADS = 4;
     static final Duration MAX_SUSPEND = Duration.ofSeconds(15);
     private static final String[] SIGN_IN_PATHS = {"/api/users/authenticate/", "/api/users/authenticatedToken/",
-            "/api/users/backchannel-logout/"};
+            "/api/users/backchannel-logout/", "/app/sign-in/"};
 
     RequestPriorities(Handler handler, int httpThreads) {
         super(handler);

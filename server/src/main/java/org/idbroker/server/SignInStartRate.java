@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * At most so many sign-in starts ({@code GET /api/users/authenticate/...}, each of which stores a login
+ * At most so many sign-in starts ({@code GET /api/users/authenticate/...} and the password form's
+ * {@code GET /app/sign-in/...}, each of which stores a login
  * transaction) per minute from one client address, with a burst of as many: a token bucket per
  * address, refilled continuously. One more answers 429 with {@code Retry-After} (the seconds until the
  * next start is allowed), before Jersey or the database sees it. Per node; the buckets of addresses
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class SignInStartRate extends Handler.Wrapper {
 
     static final String PATH = "/api/users/authenticate/";
+    /** The password form's address, whose GET starts a sign-in too. */
+    static final String FORM_PATH = "/app/sign-in/";
     private static final Logger LOG = LoggerFactory.getLogger(SignInStartRate.class);
     /** Past this many addresses, the buckets that are full again are dropped. */
     private static final int MAX_TRACKED = 10_000;
@@ -44,7 +47,7 @@ final class SignInStartRate extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         if (perMinute > 0 && HttpMethod.GET.is(request.getMethod())
-                && Request.getPathInContext(request).startsWith(PATH)) {
+                && (Request.getPathInContext(request).startsWith(PATH) || Request.getPathInContext(request).startsWith(FORM_PATH))) {
             long waitNanos = take(Request.getRemoteAddr(request));
             if (waitNanos > 0) {
                 refuse(request, response, callback, (waitNanos + 999_999_999L) / 1_000_000_000L);

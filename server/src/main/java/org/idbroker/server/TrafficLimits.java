@@ -1,5 +1,7 @@
 package org.idbroker.server;
 
+import org.idbroker.core.signin.PasswordThrottle;
+
 /**
  * How much of a node one provider or one client address may take.
  *
@@ -7,8 +9,10 @@ package org.idbroker.server;
  *        callbacks, back-channel logouts); one more is refused at once, so the other request threads stay free
  * @param signInStartsPerMinute how many sign-ins one client address may start per minute (a burst of as many is
  *        allowed); more answer 429 with {@code Retry-After}. 0 turns the limit off
+ * @param passwordFailures how many wrong passwords a username from one address, a username, and an address may
+ *        give in a window before password sign-ins are refused until the window ends
  */
-public record TrafficLimits(int idpCallsPerProvider, int signInStartsPerMinute) {
+public record TrafficLimits(int idpCallsPerProvider, int signInStartsPerMinute, PasswordThrottle.Limits passwordFailures) {
 
     /** Sign-in starts per minute and client address by default. */
     public static final int DEFAULT_SIGN_IN_STARTS_PER_MINUTE = 600;
@@ -20,6 +24,17 @@ public record TrafficLimits(int idpCallsPerProvider, int signInStartsPerMinute) 
         if (signInStartsPerMinute < 0) {
             throw new IllegalArgumentException("signInStartsPerMinute must not be negative, got " + signInStartsPerMinute);
         }
+        java.util.Objects.requireNonNull(passwordFailures, "passwordFailures is null");
+    }
+
+    /** With the default password throttling. */
+    public TrafficLimits(int idpCallsPerProvider, int signInStartsPerMinute) {
+        this(idpCallsPerProvider, signInStartsPerMinute, PasswordThrottle.Limits.DEFAULT);
+    }
+
+    /** These limits with another password throttling. */
+    public TrafficLimits withPasswordFailures(PasswordThrottle.Limits limits) {
+        return new TrafficLimits(idpCallsPerProvider, signInStartsPerMinute, limits);
     }
 
     /**

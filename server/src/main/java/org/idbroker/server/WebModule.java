@@ -29,6 +29,7 @@ import org.idbroker.server.web.PermissionsResource;
 import org.idbroker.server.web.RolesResource;
 import org.idbroker.server.web.SessionSettingsResource;
 import org.idbroker.server.web.SignInResource;
+import org.idbroker.server.web.PasswordSignInResource;
 import org.idbroker.server.web.TeamsResource;
 import org.idbroker.server.web.UserSessionsResource;
 import org.idbroker.server.web.UsersResource;
@@ -50,6 +51,7 @@ public final class WebModule extends AbstractModule {
             HealthResource.class,
             AuthenticationResource.class,
             SignInResource.class,
+            PasswordSignInResource.class,
             MeResource.class,
             MySessionsResource.class,
             UserSessionsResource.class,

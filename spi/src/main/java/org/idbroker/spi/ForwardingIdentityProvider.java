@@ -35,6 +35,11 @@ public abstract class ForwardingIdentityProvider implements IdentityProvider {
     }
 
     @Override
+    public AuthenticatedIdentity signInWithPassword(PasswordCredentials credentials) throws SignInRejectedException {
+        return delegate.signInWithPassword(credentials);
+    }
+
+    @Override
     public Optional<URI> endSessionUri(EndSessionRequest request) {
         return delegate.endSessionUri(request);
     }

@@ -6,8 +6,10 @@ import java.util.Optional;
 
 /**
  * One configured identity provider instance. Implementations are thread-safe and hold no
- * per-login state: everything a callback needs is returned by {@link #startSignIn} and handed
- * back, persisted by the broker, to {@link #finishSignIn}.
+ * per-login state. A type signs people in one of two ways ({@link IdentityProviderFactory#signInStyle()}):
+ * with a redirect, where everything the callback needs is returned by {@link #startSignIn} and handed
+ * back, persisted by the broker, to {@link #finishSignIn}; or with a password the broker's own form asks
+ * for, checked by {@link #signInWithPassword} (extend {@link PasswordIdentityProvider}).
  */
 public interface IdentityProvider extends AutoCloseable {
 
@@ -24,6 +26,17 @@ public interface IdentityProvider extends AutoCloseable {
      */
     AuthenticatedIdentity finishSignIn(CallbackRequest callback, Map<String, String> remembered)
             throws SignInRejectedException;
+
+    /**
+     * Checks a username and password at the upstream and returns the person, for a type whose style is
+     * {@link SignInStyle#PASSWORD}. A wrong username or password is {@link RejectionReason#INVALID_CREDENTIALS}
+     * (the broker counts it towards its throttling); an upstream that cannot be reached or is misconfigured is
+     * {@link RejectionReason#IDP_UNAVAILABLE} or {@link RejectionReason#MISCONFIGURED}. The password must never
+     * reach a log, an exception message or anything kept. The default refuses: redirect types do not override it.
+     */
+    default AuthenticatedIdentity signInWithPassword(PasswordCredentials credentials) throws SignInRejectedException {
+        throw new SignInRejectedException(RejectionReason.UNSUPPORTED, "this provider does not sign in with a password");
+    }
 
     /**
      * The address that ends the person's session at the IdP, when the IdP publishes one

@@ -24,6 +24,11 @@ public interface IdentityProviderFactory {
      */
     List<SettingDescriptor> settings();
 
+    /** How people sign in through this type: a redirect to the IdP (the default) or the broker's password form. */
+    default SignInStyle signInStyle() {
+        return SignInStyle.REDIRECT;
+    }
+
     /**
      * Whether a new instance gets this type when nobody names one (the built-in OpenID Connect type does). At
      * most one installed type may say so; the default is no.

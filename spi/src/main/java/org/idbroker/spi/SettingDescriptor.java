@@ -41,6 +41,11 @@ public record SettingDescriptor(
         return new SettingDescriptor(name, label, help, SettingKind.STRING, required, defaultValue, false, List.of());
     }
 
+    /** Free text of several lines, such as a PEM certificate. */
+    public static SettingDescriptor multiline(String name, String label, String help, boolean required) {
+        return new SettingDescriptor(name, label, help, SettingKind.MULTILINE, required, null, false, List.of());
+    }
+
     public static SettingDescriptor url(String name, String label, String help, boolean required) {
         return new SettingDescriptor(name, label, help, SettingKind.URL, required, null, false, List.of());
     }

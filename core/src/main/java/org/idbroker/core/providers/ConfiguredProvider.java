@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.idbroker.core.signin.ProviderPolicy;
 import org.idbroker.spi.IdentityProvider;
+import org.idbroker.spi.SignInStyle;
 
 /**
  * A provider instance ready for sign-ins, or the reason it is not.
@@ -17,6 +18,7 @@ import org.idbroker.spi.IdentityProvider;
  * @param provider the built provider, or {@code null} when its settings are unusable
  * @param problem why the provider could not be built, or {@code null}
  * @param version the stored version this was built from
+ * @param style how people sign in through its type (a redirect or the broker's password form)
  */
 public record ConfiguredProvider(
         String id,
@@ -27,7 +29,23 @@ public record ConfiguredProvider(
         Map<String, String> settings,
         IdentityProvider provider,
         String problem,
-        long version) {
+        long version,
+        SignInStyle style) {
+
+    public ConfiguredProvider {
+        java.util.Objects.requireNonNull(style, "style is null");
+    }
+
+    /** A provider of a redirect type. */
+    public ConfiguredProvider(String id, String type, String displayName, boolean enabled, ProviderPolicy policy,
+            Map<String, String> settings, IdentityProvider provider, String problem, long version) {
+        this(id, type, displayName, enabled, policy, settings, provider, problem, version, SignInStyle.REDIRECT);
+    }
+
+    /** Whether people sign in through the broker's password form. */
+    public boolean asksForPassword() {
+        return style == SignInStyle.PASSWORD;
+    }
 
     public Optional<IdentityProvider> usable() {
         return Optional.ofNullable(provider);

@@ -18,7 +18,7 @@ import org.idbroker.core.signin.SignInOutcome.Refused;
 import org.idbroker.core.teams.Memberships;
 import org.idbroker.core.teams.Permission;
 import org.idbroker.spi.AuthenticatedIdentity;
-import org.idbroker.spi.CallbackRequest;
+import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.SignInRejectedException;
 
 /**
@@ -50,8 +50,14 @@ public final class ClaimsPreviews {
         return callers.find(credentials, false).filter(c -> c.membership().has(PERMISSION.code())).map(c -> c.user().id());
     }
 
+    /** How the provider proves the identity: checks the IdP's callback, or a password. */
+    @FunctionalInterface
+    interface IdentityCheck {
+        AuthenticatedIdentity prove(IdentityProvider provider) throws SignInRejectedException;
+    }
+
     /** The preview, or why the caller may not see it. */
-    SignInOutcome finish(ConfiguredProvider provider, CallbackRequest callback, LoginTransaction transaction,
+    SignInOutcome finish(ConfiguredProvider provider, IdentityCheck check, LoginTransaction transaction,
             Credentials credentials) {
         Optional<UUID> admin = administrator(credentials);
         if (admin.isEmpty() || !admin.get().equals(transaction.startedBy())) {
@@ -66,7 +72,7 @@ public final class ClaimsPreviews {
         }
         AuthenticatedIdentity identity;
         try {
-            identity = provider.provider().finishSignIn(callback, transaction.remembered());
+            identity = check.prove(provider.provider());
         } catch (SignInRejectedException e) {
             return refused(provider, adminId, e.reason().code(), e.getMessage());
         }

@@ -18,6 +18,8 @@ public enum SignInFailure {
     IDP_REFUSED,
     /** The IdP's answer did not prove an identity (bad token, wrong nonce, ...). */
     IDENTITY_NOT_PROVEN,
+    /** Too many wrong passwords for this username or from this address: try again after the time the refusal gives. */
+    TOO_MANY_ATTEMPTS,
     /** The identity is proven, but the broker's rules do not let it in (no account, disabled, ...). */
     ACCOUNT_REFUSED
 }

@@ -21,6 +21,27 @@ public sealed interface SignInOutcome {
     }
 
     /**
+     * The sign-in started for a provider whose type asks for a password: show the broker's form, posting
+     * {@code state} back with the username and password.
+     *
+     * @param displayName the provider's name, for the form's title
+     * @param state the login state the form posts back (single use; bound to the browser)
+     * @param browserKey the value binding the login state to this browser, to be kept by the browser
+     * @param problem why the previous attempt was refused (shown above the form), or {@code null}
+     * @param retryAfter how long until another attempt is accepted, for a throttled one, or {@code null}
+     */
+    record PasswordForm(String providerId, String displayName, String state, String browserKey, SignInMode mode,
+            Refused problem, Duration retryAfter) implements SignInOutcome {
+        public PasswordForm {
+            requireNonNull(providerId, "providerId is null");
+            requireNonNull(displayName, "displayName is null");
+            requireNonNull(state, "state is null");
+            requireNonNull(browserKey, "browserKey is null");
+            requireNonNull(mode, "mode is null");
+        }
+    }
+
+    /**
      * The person is signed in.
      *
      * @param sessionToken the new session's token, for the browser only (only its hash is stored)

@@ -34,7 +34,8 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * where to send the browser; {@link #finish} takes that state once, lets the provider check the IdP's
  * answer, matches the identity to an account, writes the event and starts the session in one
  * transaction. Every sign-in event, success or failure, is written here. The claims preview
- * ({@link SignInMode#CLAIMS_PREVIEW}) walks the same way and ends in {@link ClaimsPreviews} instead.
+ * ({@link SignInMode#CLAIMS_PREVIEW}) walks the same way and ends in {@link ClaimsPreviews} instead. For a type that
+ * asks for a password, {@link #start} answers the broker's form and {@link PasswordSignIns} finishes it.
  */
 public final class SignIns {
 
@@ -108,6 +109,11 @@ public final class SignIns {
         }
         String state = Tokens.random();
         String binding = browserKey != null ? browserKey : Tokens.random();
+        if (provider.asksForPassword()) {
+            // the broker's own form: the login state is its CSRF token and carries the after-login path and the mode
+            transactions.save(state, binding, provider.id(), Map.of(), preview ? "/" : redirectAfter, mode, startedBy, startedHost);
+            return new SignInOutcome.PasswordForm(provider.id(), provider.displayName(), state, binding, mode, null, null);
+        }
         SignInStart start;
         try {
             start = provider.provider().startSignIn(new SignInRequest(state, usableHint(loginHint)));
@@ -150,9 +156,7 @@ public final class SignIns {
             List<String> states = copy.getOrDefault("state", List.of());
             transaction = transactions.consume(states.size() == 1 ? states.get(0) : null, browserKey, providerId, callbackHost);
         } catch (LoginStateException e) {
-            String message = e.refusal() == SignInRefusal.STATE_OTHER_HOST && e.startedHost().isPresent()
-                    ? SignInRefusal.otherHostMessage(e.startedHost().get(), publicUrl) : e.refusal().message();
-            return refuse(SignInFailure.INVALID_REQUEST, SignInMode.SIGN_IN, safeId(providerId), e.refusal().code(), message, true);
+            return refuse(e, providerId);
         }
         CallbackRequest callback = new CallbackRequest(copy);
         if (transaction.mode() == SignInMode.CLAIMS_PREVIEW) {
@@ -160,7 +164,7 @@ public final class SignIns {
             if (tested.isEmpty()) {
                 return unknownProvider(SignInMode.CLAIMS_PREVIEW, providerId, false);
             }
-            return previews.finish(tested.get(), callback, transaction, credentials);
+            return previews.finish(tested.get(), p -> p.finishSignIn(callback, transaction.remembered()), transaction, credentials);
         }
         Optional<ConfiguredProvider> configured = find(providerId).filter(ConfiguredProvider::enabled);
         Optional<IdentityProvider> provider = configured.flatMap(ConfiguredProvider::usable);
@@ -174,19 +178,30 @@ public final class SignIns {
             if (ProviderBusy.is(e)) {
                 return refuse(SignInFailure.PROVIDER_BUSY, SignInMode.SIGN_IN, providerId, e.reason().code(), e.getMessage(), false);
             }
-            SignInFailure failure = switch (e.reason()) {
-                case IDP_UNAVAILABLE -> SignInFailure.IDP_UNAVAILABLE;
-                case IDP_ERROR -> SignInFailure.IDP_REFUSED;
-                default -> SignInFailure.IDENTITY_NOT_PROVEN;
-            };
-            return refuse(failure, SignInMode.SIGN_IN, providerId, e.reason().code(), e.getMessage(), true);
+            return refuse(failureOf(e), SignInMode.SIGN_IN, providerId, e.reason().code(), e.getMessage(), true);
         }
-        ProviderPolicy policy = configured.get().policy();
+        return complete(configured.get().policy(), identity, transaction, credentials.sessionToken());
+    }
+
+    /** What kind of refusal a provider's rejection is. */
+    static SignInFailure failureOf(SignInRejectedException e) {
+        return switch (e.reason()) {
+            case IDP_UNAVAILABLE -> SignInFailure.IDP_UNAVAILABLE;
+            case IDP_ERROR -> SignInFailure.IDP_REFUSED;
+            case NOT_PERMITTED -> SignInFailure.ACCOUNT_REFUSED;
+            case MISCONFIGURED -> SignInFailure.PROVIDER_UNUSABLE;
+            default -> SignInFailure.IDENTITY_NOT_PROVEN;
+        };
+    }
+
+    /** The proven identity becomes a signed-in account: match, event and session in one transaction. */
+    SignInOutcome complete(ProviderPolicy policy, AuthenticatedIdentity identity, LoginTransaction transaction,
+            String previousSession) {
         try {
-            return jdbi.inTransaction(h -> signIn(h, policy, identity, transaction, credentials.sessionToken()));
+            return jdbi.inTransaction(h -> signIn(h, policy, identity, transaction, previousSession));
         } catch (UnableToExecuteStatementException e) {
             // the same person signed in twice at once and the other attempt linked first: look again
-            return jdbi.inTransaction(h -> signIn(h, policy, identity, transaction, credentials.sessionToken()));
+            return jdbi.inTransaction(h -> signIn(h, policy, identity, transaction, previousSession));
         }
     }
 
@@ -224,21 +239,39 @@ public final class SignIns {
                 || hint.chars().anyMatch(c -> c < 0x20 || c == 0x7f) ? null : hint;
     }
 
-    private Optional<ConfiguredProvider> find(String providerId) {
+    /** Whether {@code providerId} names a provider whose type signs in with the broker's password form. */
+    public boolean asksForPassword(String providerId) {
+        return find(providerId).filter(ConfiguredProvider::asksForPassword).isPresent();
+    }
+
+    Optional<ConfiguredProvider> find(String providerId) {
         return providerId == null ? Optional.empty() : providers.find(providerId);
     }
 
-    private Refused unknownProvider(SignInMode mode, String providerId, boolean record) {
+    Refused unknownProvider(SignInMode mode, String providerId, boolean record) {
         return refuse(SignInFailure.UNKNOWN_PROVIDER, mode, safeId(providerId), SignInRefusal.PROVIDER_UNKNOWN.code(),
                 SignInRefusal.PROVIDER_UNKNOWN.message(), record);
     }
 
-    private Refused refuse(SignInFailure failure, SignInMode mode, String providerId, String code, String message,
+    Refused refuse(SignInFailure failure, SignInMode mode, String providerId, String code, String message,
             boolean record) {
-        if (!record) {
+        return refuse(failure, mode, providerId, code, message, record ? Map.of() : null);
+    }
+
+    /** A refusal, with its event carrying {@code details} unless they are {@code null} (then no event is written). */
+    Refused refuse(SignInFailure failure, SignInMode mode, String providerId, String code, String message,
+            Map<String, ?> details) {
+        if (details == null) {
             return new Refused(failure, mode, providerId, code, message, null);
         }
-        return jdbi.withHandle(h -> refuse(h, failure, mode, providerId, code, message, Map.of(), null));
+        return jdbi.withHandle(h -> refuse(h, failure, mode, providerId, code, message, details, null));
+    }
+
+    /** The refusal of a login state that does not lead to a usable transaction. */
+    Refused refuse(LoginStateException e, String providerId) {
+        String message = e.refusal() == SignInRefusal.STATE_OTHER_HOST && e.startedHost().isPresent()
+                ? SignInRefusal.otherHostMessage(e.startedHost().get(), publicUrl) : e.refusal().message();
+        return refuse(SignInFailure.INVALID_REQUEST, SignInMode.SIGN_IN, safeId(providerId), e.refusal().code(), message, true);
     }
 
     /** The one place a sign-in's failure event is written. */

@@ -29,6 +29,7 @@ import org.idbroker.it.support.TestingBrowser;
 import org.idbroker.it.support.TestingIdp;
 import org.idbroker.it.support.TestingLauncher;
 import org.idbroker.it.support.TestingPostgres;
+import org.idbroker.it.support.TestingProcesses;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +56,7 @@ class MasterKeyRotationTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(TestingLauncher.built(), "the distribution is built by 'mvn package': " + TestingLauncher.LAUNCHER);
+        assumeTrue(TestingLauncher.built(), "the distribution is built by 'mvn package': " + TestingLauncher.HOME);
         jdbcUrl = TestingPostgres.newDatabase();
         database = Database.open(new DatabaseSettings(jdbcUrl, TestingPostgres.user(), null, 2));
         idp = TestingIdp.start();
@@ -72,7 +73,7 @@ class MasterKeyRotationTest {
     @AfterEach
     void tearDown() throws Exception {
         for (Process node : nodes) {
-            TestingLauncher.stop(node);
+            TestingProcesses.stop(node);
         }
         if (idp != null) {
             idp.close();
@@ -121,7 +122,7 @@ class MasterKeyRotationTest {
         assertThat(withOldKey.out()).contains("this master key is not the one this database's secrets were encrypted with");
 
         // the last step: the node restarted with the new key alone
-        TestingLauncher.stop(nodes.remove(0));
+        TestingProcesses.stop(nodes.remove(0));
         URI restarted = startNode("--master-key-file", newKeyFile.toString());
         signIn(restarted, "sub-carol");
     }
@@ -160,7 +161,7 @@ class MasterKeyRotationTest {
         try (Connection lock = DriverManager.getConnection(jdbcUrl, TestingPostgres.user(), null)) {
             lock.setAutoCommit(false);
             lock.createStatement().execute("select 1 from sessions for update");
-            Process rotation = TestingLauncher.start(work.resolve("rotation.log"), rotateArgs(newKeyFile, oldKeyFile));
+            Process rotation = TestingProcesses.start(work.resolve("rotation.log"), rotateArgs(newKeyFile, oldKeyFile));
             awaitCount("select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'", 1);
             rotation.destroyForcibly();
             assertThat(rotation.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -187,16 +188,16 @@ class MasterKeyRotationTest {
     }
 
     private URI startNode(String... keyOptions) throws Exception {
-        int port = TestingLauncher.freePort();
+        int port = TestingProcesses.freePort();
         URI base = URI.create("http://127.0.0.1:" + port);
         List<String> args = new ArrayList<>(List.of("start", "--bind", "127.0.0.1", "--http-port", Integer.toString(port),
                 "--public-url", base.toString()));
         args.addAll(List.of(keyOptions));
-        args.addAll(TestingLauncher.database(jdbcUrl));
+        args.addAll(TestingProcesses.database(jdbcUrl));
         Path log = work.resolve("node-" + port + ".log");
-        Process process = TestingLauncher.start(log, args);
+        Process process = TestingProcesses.start(log, args);
         nodes.add(process);
-        TestingLauncher.awaitReady(base, process, log);
+        TestingProcesses.awaitReady(base, process, log);
         return base;
     }
 
@@ -214,20 +215,20 @@ class MasterKeyRotationTest {
     }
 
     private CliResult rotate(Path newKeyFile, Path previousKeyFile) {
-        return TestingLauncher.run(work, rotateArgs(newKeyFile, previousKeyFile));
+        return TestingProcesses.run(work, rotateArgs(newKeyFile, previousKeyFile));
     }
 
     private List<String> rotateArgs(Path newKeyFile, Path previousKeyFile) {
         List<String> args = new ArrayList<>(List.of("rotate-master-key", "--master-key-file", newKeyFile.toString(),
                 "--previous-master-key-file", previousKeyFile.toString()));
-        args.addAll(TestingLauncher.database(jdbcUrl));
+        args.addAll(TestingProcesses.database(jdbcUrl));
         return args;
     }
 
     private CliResult cli(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(TestingLauncher.database(jdbcUrl));
-        return TestingLauncher.run(work, all);
+        all.addAll(TestingProcesses.database(jdbcUrl));
+        return TestingProcesses.run(work, all);
     }
 
     /** Every value sealed with the master key, and the key check, as stored. */

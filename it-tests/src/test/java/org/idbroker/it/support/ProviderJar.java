@@ -17,7 +17,10 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.idbroker.spi.IdentityProviderFactory;
 
-/** Builds a provider module jar at test time: compiles sources against the SPI alone, adds the service entry. */
+/**
+ * Builds a provider module jar at test time: compiles sources against the SPI (and, for an OpenID Connect flavour, the
+ * generic module's flavour API), adds the service entry; the jar bundles neither.
+ */
 public final class ProviderJar {
 
     private ProviderJar() {
@@ -29,11 +32,20 @@ public final class ProviderJar {
      * @param factories the factory classes to register in {@code META-INF/services}; none for a jar without a factory
      */
     public static Path build(Path jar, Map<String, String> sources, List<String> factories) {
+        return build(jar, sources, factories, List.of(IdentityProviderFactory.class));
+    }
+
+    /**
+     * As {@link #build(Path, Map, List)}, compiled against the jars or folders holding {@code api}, as a module's
+     * {@code provided} dependencies.
+     */
+    public static Path build(Path jar, Map<String, String> sources, List<String> factories, List<Class<?>> api) {
         try {
             Path work = Files.createTempDirectory("provider-jar");
             Path src = work.resolve("src");
             Path classes = Files.createDirectories(work.resolve("classes"));
-            List<String> args = new ArrayList<>(List.of("--release", "17", "-classpath", spiLocation().toString(),
+            List<String> args = new ArrayList<>(List.of("--release", "17", "-classpath",
+                    String.join(java.io.File.pathSeparator, api.stream().map(ProviderJar::location).map(Path::toString).toList()),
                     "-d", classes.toString()));
             for (Map.Entry<String, String> source : sources.entrySet()) {
                 Path file = src.resolve(source.getKey());
@@ -66,10 +78,10 @@ public final class ProviderJar {
         }
     }
 
-    /** The SPI's classes, the only thing a provider module compiles against. */
-    private static Path spiLocation() {
+    /** The jar or folder a class was loaded from. */
+    private static Path location(Class<?> type) {
         try {
-            return Path.of(IdentityProviderFactory.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

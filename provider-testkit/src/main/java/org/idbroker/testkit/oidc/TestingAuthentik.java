@@ -1,5 +1,10 @@
 package org.idbroker.testkit.oidc;
 
+import static org.idbroker.testkit.UpstreamExchanges.form;
+import static org.idbroker.testkit.UpstreamExchanges.redirect;
+import static org.idbroker.testkit.UpstreamExchanges.s256;
+import static org.idbroker.testkit.UpstreamExchanges.send;
+
 import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWEAlgorithm;
@@ -24,13 +29,10 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -386,25 +388,7 @@ public final class TestingAuthentik implements IdpUnderTest {
         if (method.equals("plain")) {
             return verifier;
         }
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void redirect(HttpExchange exchange, String target, Map<String, String> params) throws IOException {
-        StringBuilder location = new StringBuilder(target).append(target.contains("?") ? '&' : '?');
-        params.forEach((k, v) -> {
-            if (v != null) {
-                location.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&');
-            }
-        });
-        location.setLength(location.length() - 1);
-        exchange.getResponseHeaders().set("Location", URI.create(location.toString()).toString());
-        exchange.sendResponseHeaders(302, -1);
-        exchange.close();
+        return s256(verifier);
     }
 
     /** Answers only the exact path, as Django's URL routing does. */
@@ -418,29 +402,6 @@ public final class TestingAuthentik implements IdpUnderTest {
 
     private static void json(HttpExchange exchange, int status, String body) throws IOException {
         send(exchange, status, "application/json", body);
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private static Map<String, String> form(String raw) {
-        Map<String, String> values = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return values;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            values.putIfAbsent(key, value);
-        }
-        return values;
     }
 
     private static String random(String alphabet, int length) {

@@ -12,13 +12,13 @@ import org.idbroker.server.providers.ProviderRegistry;
 import org.idbroker.testkit.ExpectedRefusal;
 import org.idbroker.testkit.IdpShape;
 import org.idbroker.testkit.ProviderFeature;
-import org.idbroker.testkit.ProviderTestKit;
+import org.idbroker.testkit.OidcProviderKit;
 import org.idbroker.testkit.TestingBrowser;
 import org.idbroker.testkit.oidc.TestingAuthentik;
 import org.junit.jupiter.api.Test;
 
 /** The provider test kit for the Authentik type, against an OpenID provider that behaves like Authentik. */
-class AuthentikProviderKitTest extends ProviderTestKit<TestingAuthentik> {
+class AuthentikProviderKitTest extends OidcProviderKit<TestingAuthentik> {
 
     @Override
     protected String providerType() {

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.idbroker.providers.oidc.flavour.ClaimPath;
 import org.idbroker.spi.AuthenticatedIdentity;
 
 /** Builds the broker's identity from the ID token's claims and the userinfo claims. */
@@ -17,9 +18,12 @@ final class IdentityMapper {
     private static final Set<String> NEVER_KEPT = Set.of("access_token", "id_token", "refresh_token", "code");
 
     private final OidcConfig config;
+    private final ClaimPath groups;
 
-    IdentityMapper(OidcConfig config) {
+    /** @param groups where the groups are among the claims: the Role Claim Type, or a flavour's path */
+    IdentityMapper(OidcConfig config, ClaimPath groups) {
         this.config = requireNonNull(config, "config is null");
+        this.groups = requireNonNull(groups, "groups is null");
     }
 
     /**
@@ -28,17 +32,20 @@ final class IdentityMapper {
      * (aggregated or distributed claims, {@code _claim_names}).
      */
     boolean needsUserInfo(Map<String, Object> idTokenClaims) {
-        return !idTokenClaims.containsKey(config.roleClaimType()) || !idTokenClaims.containsKey(config.usernameClaimType())
+        return groups.find(idTokenClaims) == null || !idTokenClaims.containsKey(config.usernameClaimType())
                 || !idTokenClaims.containsKey("name") || !idTokenClaims.containsKey("email")
                 || !idTokenClaims.containsKey("email_verified") || idTokenClaims.containsKey("_claim_names");
     }
 
-    /** Userinfo claims, overridden by the ID token's, except the role claim whose values are united. */
+    /**
+     * Userinfo claims, overridden by the ID token's, except a top-level role claim whose values are united (a nested
+     * one comes whole from the ID token when it has it).
+     */
     Map<String, Object> merge(Map<String, Object> idTokenClaims, Map<String, Object> userInfo) {
         Map<String, Object> merged = new LinkedHashMap<>(plainMap(userInfo));
         merged.putAll(plainMap(idTokenClaims));
-        String role = config.roleClaimType();
-        if (idTokenClaims.containsKey(role) && userInfo.containsKey(role)) {
+        String role = groups.first();
+        if (groups.names().size() == 1 && idTokenClaims.containsKey(role) && userInfo.containsKey(role)) {
             LinkedHashSet<String> union = new LinkedHashSet<>(strings(idTokenClaims.get(role)));
             union.addAll(strings(userInfo.get(role)));
             merged.put(role, List.copyOf(union));
@@ -56,9 +63,9 @@ final class IdentityMapper {
         }
         Object verified = claims.get("email_verified");
         boolean emailVerified = Boolean.TRUE.equals(verified) || "true".equalsIgnoreCase(String.valueOf(verified));
-        List<String> groups = List.copyOf(new LinkedHashSet<>(strings(claims.get(config.roleClaimType()))));
+        List<String> groupNames = List.copyOf(new LinkedHashSet<>(strings(groups.find(claims))));
         return new AuthenticatedIdentity(issuer, subject, username, displayName, string(claims, "email"), emailVerified,
-                groups, claims, string(claims, "sid"), rawIdToken);
+                groupNames, claims, string(claims, "sid"), rawIdToken);
     }
 
     private static List<String> nonNull(String... values) {

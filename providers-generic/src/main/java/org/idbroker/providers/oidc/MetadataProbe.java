@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
+import org.idbroker.spi.BoundedHttp;
 
 /**
  * Reads one document from the IdP the way the doctor needs it: fresh (no cache), telling a DNS failure
@@ -71,7 +72,7 @@ final class MetadataProbe {
         HttpResponse<byte[]> response;
         // one deadline for the whole answer, body included, and a cap on its size, as for every call to the IdP
         CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request,
-                BoundedSender.capped(MAX_BYTES));
+                BoundedHttp.capped(MAX_BYTES));
         try {
             response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

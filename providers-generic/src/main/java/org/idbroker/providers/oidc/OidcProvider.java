@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.idbroker.providers.oidc.flavour.ClaimPath;
 import org.idbroker.spi.AuthenticatedIdentity;
 import org.idbroker.spi.CallbackRequest;
 import org.idbroker.spi.EndSessionRequest;
@@ -52,6 +53,11 @@ public final class OidcProvider implements IdentityProvider {
     private final IdentityMapper mapper;
 
     public OidcProvider(OidcConfig config) {
+        this(config, ClaimPath.name(config.roleClaimType()));
+    }
+
+    /** A provider that reads the person's groups at {@code groups} (an {@link org.idbroker.providers.oidc.flavour.OidcFlavour}'s hook). */
+    public OidcProvider(OidcConfig config, ClaimPath groups) {
         this.config = requireNonNull(config, "config is null");
         // one client per provider instance, and every call to the IdP under its one deadline and a size cap
         BoundedSender sender = new BoundedSender(BoundedSender.newClient(config.httpTimeout()), config.httpTimeout(),
@@ -59,7 +65,7 @@ public final class OidcProvider implements IdentityProvider {
         this.discovery = new Discovery(config, sender, Clock.systemUTC());
         this.verifier = new TokenVerifier(config);
         this.endpoints = new IdpEndpoints(config, sender);
-        this.mapper = new IdentityMapper(config);
+        this.mapper = new IdentityMapper(config, groups);
     }
 
     public OidcConfig config() {

@@ -6,7 +6,7 @@ import java.util.Set;
 import org.idbroker.testkit.IdpShape;
 import org.idbroker.testkit.IdpUnderTest;
 import org.idbroker.testkit.ProviderFeature;
-import org.idbroker.testkit.ProviderTestKit;
+import org.idbroker.testkit.OidcProviderKit;
 import org.idbroker.testkit.oidc.TestingAuthentik;
 
 /**
@@ -14,7 +14,7 @@ import org.idbroker.testkit.oidc.TestingAuthentik;
  * ES256), and, for the set-ups it cannot make (HS256 with the client secret, claims only in
  * userinfo, encrypted tokens), against Authentik configured with the guide's values.
  */
-class GenericOidcProviderKitTest extends ProviderTestKit<IdpUnderTest> {
+class GenericOidcProviderKitTest extends OidcProviderKit<IdpUnderTest> {
 
     @Override
     protected String providerType() {

@@ -31,4 +31,13 @@ public final class Cookies {
                 .secure(secure).sameSite(secure ? NewCookie.SameSite.NONE : NewCookie.SameSite.LAX)
                 .maxAge((int) Duration.ofDays(1).toSeconds()).build();
     }
+
+    /**
+     * The same binding for the broker's password form: sent only to {@code /app/sign-in/}, and only by pages of the
+     * broker itself (the form posts to its own origin, so {@code SameSite=Strict}).
+     */
+    public static NewCookie passwordForm(String value, boolean secure) {
+        return new NewCookie.Builder(LOGIN).value(value).path("/app/sign-in/").httpOnly(true).secure(secure)
+                .sameSite(NewCookie.SameSite.STRICT).maxAge((int) Duration.ofDays(1).toSeconds()).build();
+    }
 }

@@ -21,7 +21,8 @@ import org.idbroker.server.web.BodyLimit;
  * {@code X-Api-Key} (authenticated by the key alone, the cookie is ignored), the IdP's form post to
  * the sign-in callback and its back-channel logout (neither acts on a session's authority), and the OpenID
  * Provider's token and userinfo endpoints (they act on a client's or a token's authority, never the cookie's) and
- * logout confirmation (whose form carries a value only the session's holder can know).
+ * logout confirmation (whose form carries a value only the session's holder can know), and the password form (whose
+ * login state is bound to the browser's {@code idb_login} cookie and used once, so another site cannot post it).
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
@@ -30,7 +31,8 @@ public final class CsrfFilter implements ContainerRequestFilter {
     public static final String HEADER = "X-Requested-With";
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
     private static final Pattern EXEMPT_PATH = Pattern.compile(
-            "/api/users/(authenticatedToken|backchannel-logout)/[A-Za-z0-9][A-Za-z0-9._-]{0,63}/?|/oauth2/(token|userinfo|logout|revoke|introspect)");
+            "/api/users/(authenticatedToken|backchannel-logout)/[A-Za-z0-9][A-Za-z0-9._-]{0,63}/?"
+                    + "|/app/sign-in/[A-Za-z0-9][A-Za-z0-9._-]{0,63}|/oauth2/(token|userinfo|logout|revoke|introspect)");
 
     @Override
     public void filter(ContainerRequestContext request) {

@@ -14,6 +14,7 @@ import org.idbroker.server.providers.BrokerSettings;
 import org.idbroker.server.providers.InvalidConfigurationException;
 import org.idbroker.server.providers.ProviderConfigurator;
 import org.idbroker.server.providers.ProviderTypes;
+import org.idbroker.spi.SignInStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -84,6 +85,15 @@ final class ConfigureCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Any other setting of the type, by its name (repeatable).")
     Map<String, String> other = new LinkedHashMap<>();
 
+    @Option(names = "--set-file", paramLabel = "NAME=FILE",
+            description = "A setting of the type read from a file, such as a PEM certificate of several lines (repeatable).")
+    Map<String, Path> otherFiles = new LinkedHashMap<>();
+
+    @Option(names = "--secret-file", paramLabel = "NAME=FILE",
+            description = "A secret setting of the type (such as bindPassword) read from a file, never from the command line"
+                    + " (repeatable).")
+    Map<String, Path> secretFiles = new LinkedHashMap<>();
+
     @Override
     public Integer call() {
         URI normalizedUrl = CliException.publicUrl(publicUrl);
@@ -98,7 +108,9 @@ final class ConfigureCommand implements Callable<Integer> {
         put(settings, "resource", resource);
         put(settings, "allowAutoUserCreation", allowAutoUserCreation);
         put(settings, "trustEmail", trustEmail);
+        otherFiles.forEach((name, file) -> settings.put(name, read(file, "the file of the setting " + name).strip()));
         Map<String, String> secrets = new LinkedHashMap<>();
+        secretFiles.forEach((name, file) -> secrets.put(name, read(file, "the secret file of " + name).strip()));
         if (clientSecretFile != null) {
             try {
                 secrets.put("clientSecret", Files.readString(clientSecretFile).strip());
@@ -119,11 +131,24 @@ final class ConfigureCommand implements Callable<Integer> {
             }
             spec.commandLine().getOut().println("Saved provider '" + saved.id() + "' (type " + saved.type() + ", enabled "
                     + BrokerSettings.enabled(saved.settings()) + ").");
-            spec.commandLine().getOut().println("Redirect URI to register at the IdP: " + BrokerConfig.redirectUri(normalizedUrl, saved.id()));
-            spec.commandLine().getOut().println("Back-channel logout URI (the IdP's \"Logout URI\", back-channel mode): "
-                    + BrokerConfig.backchannelLogoutUri(normalizedUrl, saved.id()));
+            boolean password = types.find(saved.type()).map(t -> t.signInStyle() == SignInStyle.PASSWORD).orElse(false);
+            if (password) {
+                spec.commandLine().getOut().println("Sign-in form: " + normalizedUrl + "/app/sign-in/" + saved.id());
+            } else {
+                spec.commandLine().getOut().println("Redirect URI to register at the IdP: " + BrokerConfig.redirectUri(normalizedUrl, saved.id()));
+                spec.commandLine().getOut().println("Back-channel logout URI (the IdP's \"Logout URI\", back-channel mode): "
+                        + BrokerConfig.backchannelLogoutUri(normalizedUrl, saved.id()));
+            }
             spec.commandLine().getOut().flush();
             return 0;
+        }
+    }
+
+    private static String read(Path file, String what) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new CliException("cannot read " + what + ", " + file + ": " + e.getMessage());
         }
     }
 

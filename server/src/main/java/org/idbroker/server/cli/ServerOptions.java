@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.idbroker.core.sessions.SessionLifetimes;
+import org.idbroker.core.signin.PasswordThrottle;
 import org.idbroker.server.BrokerServer;
 import org.idbroker.server.TrafficLimits;
 import org.idbroker.server.logging.LogFormat;
@@ -48,6 +49,27 @@ final class ServerOptions {
                     + " Retry-After. Behind a proxy every client has the proxy's address. 0 turns it off"
                     + " (default: ${DEFAULT-VALUE}). Env: IDBROKER_SIGN_IN_STARTS_PER_MINUTE.")
     int signInStartsPerMinute;
+
+    @Option(names = "--password-failures-per-user-and-address", paramLabel = "N/TIME",
+            defaultValue = "${env:IDBROKER_PASSWORD_FAILURES_PER_USER_AND_ADDRESS:-5/15m}",
+            description = "Wrong passwords one username may give from one client address within TIME (s, m or h) before"
+                    + " its password sign-ins from there are refused until TIME has passed; 0 turns it off"
+                    + " (default: ${DEFAULT-VALUE}). Env: IDBROKER_PASSWORD_FAILURES_PER_USER_AND_ADDRESS.")
+    String passwordFailuresPerUserAndAddress;
+
+    @Option(names = "--password-failures-per-user", paramLabel = "N/TIME",
+            defaultValue = "${env:IDBROKER_PASSWORD_FAILURES_PER_USER:-20/5m}",
+            description = "Wrong passwords one username may give from anywhere within TIME; keep TIME short, since a burst"
+                    + " from others locks the person out everywhere until it ends; 0 turns it off (default: ${DEFAULT-VALUE})."
+                    + " Env: IDBROKER_PASSWORD_FAILURES_PER_USER.")
+    String passwordFailuresPerUser;
+
+    @Option(names = "--password-failures-per-address", paramLabel = "N/TIME",
+            defaultValue = "${env:IDBROKER_PASSWORD_FAILURES_PER_ADDRESS:-100/15m}",
+            description = "Wrong passwords one client address may give for any usernames of a provider within TIME; behind"
+                    + " a proxy every client has the proxy's address; 0 turns it off (default: ${DEFAULT-VALUE})."
+                    + " Env: IDBROKER_PASSWORD_FAILURES_PER_ADDRESS.")
+    String passwordFailuresPerAddress;
 
     @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:IDBROKER_LOG_FORMAT:-text}",
             description = "text for people, or json for one JSON object per line (default: ${DEFAULT-VALUE}). Env: IDBROKER_LOG_FORMAT.")
@@ -142,7 +164,18 @@ final class ServerOptions {
 
     TrafficLimits trafficLimits() {
         int perProvider = idpCallsPerProvider == 0 ? TrafficLimits.defaultIdpCallsPerProvider(httpThreads) : idpCallsPerProvider;
-        return new TrafficLimits(perProvider, signInStartsPerMinute);
+        return new TrafficLimits(perProvider, signInStartsPerMinute, new PasswordThrottle.Limits(
+                limit("--password-failures-per-user-and-address", passwordFailuresPerUserAndAddress),
+                limit("--password-failures-per-user", passwordFailuresPerUser),
+                limit("--password-failures-per-address", passwordFailuresPerAddress)));
+    }
+
+    private static PasswordThrottle.Limit limit(String option, String value) {
+        try {
+            return PasswordThrottle.Limit.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(option + ": " + e.getMessage(), 2);
+        }
     }
 
     void check() {
@@ -160,5 +193,6 @@ final class ServerOptions {
         if (signInStartsPerMinute < 0) {
             throw new CliException("--sign-in-starts-per-minute must be 0 (off) or more, got " + signInStartsPerMinute, 2);
         }
+        trafficLimits();
     }
 }

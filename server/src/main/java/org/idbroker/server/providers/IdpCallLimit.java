@@ -12,6 +12,7 @@ import org.idbroker.spi.CallbackRequest;
 import org.idbroker.spi.ForwardingIdentityProvider;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.LogoutNotice;
+import org.idbroker.spi.PasswordCredentials;
 import org.idbroker.spi.RejectionReason;
 import org.idbroker.spi.SignInRejectedException;
 import org.idbroker.spi.SignInRequest;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One provider instance's share of the node: at most {@code limit} requests at once may be inside its
- * calls that reach the IdP from an unauthenticated request (sign-in start, callback, back-channel
- * logout), so the other request threads stay free for health checks, the API, the pages and every
+ * calls that reach the IdP from an unauthenticated request (sign-in start, callback, password check,
+ * back-channel logout), so the other request threads stay free for health checks, the API, the pages and every
  * other provider's sign-ins. When all are taken, one more waits up to {@link #WAIT} for a free one only
  * while the IdP is answering (a call finished within the last {@link #WAIT}: a busy but healthy IdP);
  * otherwise (an IdP that answers nothing) it is refused at once with
@@ -91,6 +92,16 @@ public final class IdpCallLimit extends ForwardingIdentityProvider {
         acquire();
         try {
             return delegate().finishSignIn(callback, remembered);
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public AuthenticatedIdentity signInWithPassword(PasswordCredentials credentials) throws SignInRejectedException {
+        acquire();
+        try {
+            return delegate().signInWithPassword(credentials);
         } finally {
             release();
         }

@@ -12,6 +12,7 @@ import org.idbroker.spi.EndSessionRequest;
 import org.idbroker.spi.Finding;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.LogoutNotice;
+import org.idbroker.spi.PasswordCredentials;
 import org.idbroker.spi.SignInRejectedException;
 import org.idbroker.spi.SignInRequest;
 import org.idbroker.spi.SignInStart;
@@ -40,6 +41,11 @@ final class InLoaderProvider implements IdentityProvider {
     public AuthenticatedIdentity finishSignIn(CallbackRequest callback, Map<String, String> remembered)
             throws SignInRejectedException {
         return ProviderCalls.in(loader, () -> provider.finishSignIn(callback, remembered));
+    }
+
+    @Override
+    public AuthenticatedIdentity signInWithPassword(PasswordCredentials credentials) throws SignInRejectedException {
+        return ProviderCalls.in(loader, () -> provider.signInWithPassword(credentials));
     }
 
     @Override

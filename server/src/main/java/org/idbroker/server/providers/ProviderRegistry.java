@@ -17,6 +17,7 @@ import org.idbroker.core.providers.ProviderRecord;
 import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.spi.IdentityProvider;
+import org.idbroker.spi.SignInStyle;
 import org.idbroker.spi.IdentityProviderFactory;
 import org.idbroker.spi.IdpCalls;
 import org.idbroker.spi.SettingDescriptor;
@@ -136,7 +137,8 @@ public final class ProviderRegistry implements ProviderDirectory, AutoCloseable 
                 : IdpCallLimit.wrap(built.provider(), displayName, idpCallsPerProvider);
         return new ConfiguredProvider(record.id(), record.type(), displayName, enabled,
                 BrokerSettings.policy(record.id(), effective), effective, provider,
-                problem == null ? null : problem.describe(), record.version());
+                problem == null ? null : problem.describe(), record.version(),
+                types.find(record.type()).map(IdentityProviderFactory::signInStyle).orElse(SignInStyle.REDIRECT));
     }
 
     @Override

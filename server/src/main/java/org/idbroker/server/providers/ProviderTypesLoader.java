@@ -1,17 +1,22 @@
 package org.idbroker.server.providers;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.idbroker.spi.IdentityProviderFactory;
 import org.slf4j.Logger;
@@ -19,13 +24,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds the provider types: the built-in ones on the class path, and each jar in the installation's
- * {@code providers/} folder, loaded in its own class loader that sees only the JDK and the host's
- * {@code org.idbroker.spi} packages.
+ * {@code providers/} folder, loaded in its own class loader that sees only the JDK, the host's
+ * {@code org.idbroker.spi} packages and the packages a module on the class path exports to drop-in jars by
+ * naming them in {@value #EXPORTS} (the generic OpenID Connect module's flavour API), so the server names
+ * no provider package.
  */
 public final class ProviderTypesLoader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProviderTypesLoader.class);
     private static final String SPI_PACKAGE = "org.idbroker.spi.";
+    /** A resource listing, one per line, packages (not their subpackages) that drop-in jars may use. */
+    static final String EXPORTS = "META-INF/idbroker/exported-packages";
 
     private ProviderTypesLoader() {
     }
@@ -80,7 +89,7 @@ public final class ProviderTypesLoader {
         } catch (MalformedURLException e) {
             throw new IllegalStateException("cannot read the provider jar " + jar, e);
         }
-        ClassLoader loader = new URLClassLoader("provider:" + jar.getFileName(), new URL[] {url}, new SpiOnlyClassLoader());
+        ClassLoader loader = new URLClassLoader("provider:" + jar.getFileName(), new URL[] {url}, new HostApiClassLoader(exports()));
         List<IdentityProviderFactory> found;
         try {
             found = ServiceLoader.load(IdentityProviderFactory.class, loader).stream().map(ServiceLoader.Provider::get).toList();
@@ -94,17 +103,37 @@ public final class ProviderTypesLoader {
         return found;
     }
 
-    /** Parent of every provider jar's class loader: the JDK, plus the host's SPI and nothing else. */
-    private static final class SpiOnlyClassLoader extends ClassLoader {
-        private final ClassLoader host = ProviderTypesLoader.class.getClassLoader();
+    /** The packages the class path's modules export to drop-in jars ({@value #EXPORTS}). */
+    static Set<String> exports() {
+        Set<String> packages = new TreeSet<>();
+        try {
+            Enumeration<URL> lists = ProviderTypesLoader.class.getClassLoader().getResources(EXPORTS);
+            while (lists.hasMoreElements()) {
+                try (InputStream in = lists.nextElement().openStream()) {
+                    new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+                            .filter(line -> !line.isEmpty() && !line.startsWith("#")).forEach(packages::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + EXPORTS + " on the class path: " + e.getMessage(), e);
+        }
+        return packages;
+    }
 
-        SpiOnlyClassLoader() {
-            super("idbroker-spi", ClassLoader.getPlatformClassLoader());
+    /** Parent of every provider jar's class loader: the JDK, plus the host's SPI and exported packages, nothing else. */
+    private static final class HostApiClassLoader extends ClassLoader {
+        private final ClassLoader host = ProviderTypesLoader.class.getClassLoader();
+        private final Set<String> exported;
+
+        HostApiClassLoader(Set<String> exported) {
+            super("idbroker-host-api", ClassLoader.getPlatformClassLoader());
+            this.exported = Set.copyOf(exported);
         }
 
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (name.startsWith(SPI_PACKAGE)) {
+            int dot = name.lastIndexOf('.');
+            if (name.startsWith(SPI_PACKAGE) || (dot > 0 && exported.contains(name.substring(0, dot)))) {
                 return host.loadClass(name);
             }
             return super.loadClass(name, resolve);

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.idbroker.spi.IdentityProviderFactory;
 import org.idbroker.spi.SettingDescriptor;
+import org.idbroker.spi.SettingKind;
 
 /** Checks settings against a type's descriptions, with one message per field at fault. */
 public final class SettingsValidator {
@@ -67,8 +68,9 @@ public final class SettingsValidator {
     }
 
     static String check(SettingDescriptor d, String value) {
-        if (value.length() > 4096) {
-            return d.label() + " is too long (at most 4096 characters)";
+        int most = d.kind() == SettingKind.MULTILINE ? 16 * 1024 : 4096;
+        if (value.length() > most) {
+            return d.label() + " is too long (at most " + most + " characters)";
         }
         switch (d.kind()) {
             case BOOLEAN:

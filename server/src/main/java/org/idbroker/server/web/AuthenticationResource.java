@@ -27,7 +27,8 @@ public final class AuthenticationResource {
     @Path("/providers")
     public List<ProviderLink> providers() {
         return providers.enabled().stream()
-                .map(p -> new ProviderLink(p.id(), p.type(), p.displayName(), "/api/users/authenticate/" + p.id()))
+                .map(p -> new ProviderLink(p.id(), p.type(), p.displayName(),
+                        (p.asksForPassword() ? "/app/sign-in/" : "/api/users/authenticate/") + p.id()))
                 .toList();
     }
 

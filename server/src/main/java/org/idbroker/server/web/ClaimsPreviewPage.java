@@ -57,7 +57,7 @@ public final class ClaimsPreviewPage {
             row(body, "Email", p.identity().email());
             row(body, "Email verified", String.valueOf(p.identity().emailVerified()));
             row(body, "Groups", String.join(", ", p.identity().groups()));
-            body.append("</table>\n<h2>Claims received (ID token and userinfo)</h2>\n<table id=\"claims\">\n");
+            body.append("</table>\n<h2>What the upstream sent (claims or attributes)</h2>\n<table id=\"claims\">\n");
             for (Map.Entry<String, Object> claim : p.claims().entrySet()) {
                 row(body, claim.getKey(), text(claim.getValue()));
             }
