@@ -33,6 +33,7 @@ import org.idbroker.server.operations.NodeOperations;
 import org.idbroker.server.operations.Operations;
 import org.idbroker.server.operations.OperationsModule;
 import org.idbroker.server.providers.ProviderRegistry;
+import org.idbroker.server.providers.DefaultInstances;
 import org.idbroker.server.providers.ProviderTypes;
 import org.idbroker.server.sessions.SessionMaintenance;
 import org.idbroker.server.sessions.SessionsModule;
@@ -165,6 +166,7 @@ public final class BrokerServer implements AutoCloseable {
         FutureTask<Void> databaseReady = new FutureTask<>(() -> {
             database.connect().migrate();
             MasterKeyCheck.verify(database.jdbi(), cipher);
+            DefaultInstances.seed(types, database.jdbi());
             beforeServing.run(database, cipher);
             return null;
         });

@@ -45,7 +45,7 @@ final class ApplyCommand implements Callable<Integer> {
             + "(never the built-in teams, never the last administrator).")
     boolean prune;
 
-    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL:-http://localhost:8080}",
+    @Option(names = "--public-url", paramLabel = "URL",
             description = "The broker's public URL, from which the redirect URIs are built (default: ${DEFAULT-VALUE}). "
                     + "Env: IDBROKER_PUBLIC_URL.")
     URI publicUrl;

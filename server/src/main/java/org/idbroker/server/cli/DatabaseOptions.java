@@ -10,40 +10,35 @@ import org.idbroker.core.db.Database;
 import org.idbroker.core.db.DatabaseSettings;
 import org.idbroker.core.db.DevDatabase;
 import org.idbroker.core.providers.ProviderStore;
+import org.idbroker.server.providers.DefaultInstances;
+import org.idbroker.server.providers.ProviderTypes;
 import picocli.CommandLine.Option;
 
 /** Where the data is: an external PostgreSQL, or the embedded one of a data folder. Shared by every command. */
 final class DatabaseOptions {
 
-    @Option(names = "--db-url", paramLabel = "JDBC_URL", defaultValue = "${env:IDBROKER_DB_URL}",
-            description = "PostgreSQL to use, as jdbc:postgresql://HOST[:PORT]/DATABASE. Without it, the embedded "
+    @Option(names = "--db-url", paramLabel = "JDBC_URL", description = "PostgreSQL to use, as jdbc:postgresql://HOST[:PORT]/DATABASE. Without it, the embedded "
                     + "PostgreSQL of --data-dir is used. Env: IDBROKER_DB_URL.")
     String dbUrl;
 
-    @Option(names = "--db-username", paramLabel = "USER", defaultValue = "${env:IDBROKER_DB_USERNAME}",
-            description = "Database user. Env: IDBROKER_DB_USERNAME.")
+    @Option(names = "--db-username", paramLabel = "USER", description = "Database user. Env: IDBROKER_DB_USERNAME.")
     String dbUsername;
 
-    @Option(names = "--db-password-file", paramLabel = "FILE", defaultValue = "${env:IDBROKER_DB_PASSWORD_FILE}",
-            description = "File holding the database password (never given on the command line). Env: IDBROKER_DB_PASSWORD_FILE.")
+    @Option(names = "--db-password-file", paramLabel = "FILE", description = "File holding the database password (never given on the command line). Env: IDBROKER_DB_PASSWORD_FILE.")
     Path dbPasswordFile;
 
-    @Option(names = "--db-pool-size", paramLabel = "N", defaultValue = "${env:IDBROKER_DB_POOL_SIZE:-16}",
-            description = "Most database connections this process opens (default: ${DEFAULT-VALUE}). Env: IDBROKER_DB_POOL_SIZE.")
+    @Option(names = "--db-pool-size", paramLabel = "N", description = "Most database connections this process opens (default: ${DEFAULT-VALUE}). Env: IDBROKER_DB_POOL_SIZE.")
     int poolSize;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:IDBROKER_DATA_DIR:-data}",
-            description = "Folder for the embedded PostgreSQL's data and the master key file (default: ${DEFAULT-VALUE}). "
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Folder for the embedded PostgreSQL's data and the master key file (default: ${DEFAULT-VALUE}). "
                     + "Env: IDBROKER_DATA_DIR.")
     Path dataDir;
 
-    @Option(names = "--pg-binaries-dir", paramLabel = "DIR", defaultValue = "${env:IDBROKER_PG_BINARIES_DIR}",
-            description = "Folder the embedded PostgreSQL's programs are unpacked into, once (default: "
+    @Option(names = "--pg-binaries-dir", paramLabel = "DIR", description = "Folder the embedded PostgreSQL's programs are unpacked into, once (default: "
                     + "~/.cache/idbroker/postgres, or $XDG_CACHE_HOME/idbroker/postgres when set). Env: IDBROKER_PG_BINARIES_DIR.")
     Path pgBinariesDir;
 
-    @Option(names = "--master-key-file", paramLabel = "FILE", defaultValue = "${env:IDBROKER_MASTER_KEY_FILE}",
-            description = "File holding the master key that encrypts secrets at rest (default: DATA_DIR/master.key, made at "
+    @Option(names = "--master-key-file", paramLabel = "FILE", description = "File holding the master key that encrypts secrets at rest (default: DATA_DIR/master.key, made at "
                     + "first start). IDBROKER_MASTER_KEY (base64, 32 bytes) takes precedence. Env: IDBROKER_MASTER_KEY_FILE.")
     Path masterKeyFile;
 
@@ -67,18 +62,35 @@ final class DatabaseOptions {
     }
 
     /**
-     * Like {@link #open()} for the commands that seed a clean install ({@code admin}, {@code configure},
-     * {@code client}): a database without any schema yet gets one; an older schema is refused as by {@link #open()}.
+     * Like {@link #open()} for the commands that seed a clean install ({@code admin}, {@code client}): a database
+     * without any schema yet gets one, and the built-in types their default instances; an older schema is refused as
+     * by {@link #open()}.
      */
     OpenDatabase openForSeeding() {
-        return open(true, true);
+        return openForSeeding(new ProviderTypes(ProviderTypes.builtIn()));
     }
 
-    /** Opens the database and migrates its schema ({@code idbroker migrate}). */
+    /** {@link #openForSeeding()}, seeding the default instances of these types ({@code configure}). */
+    OpenDatabase openForSeeding(ProviderTypes types) {
+        OpenDatabase open = open(true, true);
+        return seeded(open, types);
+    }
+
+    /** Opens the database and migrates its schema, then seeds the built-in types' instances ({@code idbroker migrate}). */
     OpenDatabase openAndMigrate() {
         OpenDatabase open = open(false, false);
         try {
             open.database().connect().migrate();
+        } catch (RuntimeException e) {
+            open.close();
+            throw e;
+        }
+        return seeded(open, new ProviderTypes(ProviderTypes.builtIn()));
+    }
+
+    private static OpenDatabase seeded(OpenDatabase open, ProviderTypes types) {
+        try {
+            DefaultInstances.seed(types, open.database().jdbi());
             return open;
         } catch (RuntimeException e) {
             open.close();

@@ -33,8 +33,7 @@ final class DoctorCommand implements Callable<Integer> {
             description = "The provider instance to check, even when disabled (default: every enabled one).")
     String provider;
 
-    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL:-http://localhost:8080}",
-            description = "The broker's public URL, from which the redirect URI is built (default: ${DEFAULT-VALUE}). "
+    @Option(names = "--public-url", paramLabel = "URL", description = "The broker's public URL, from which the redirect URI is built (default: ${DEFAULT-VALUE}). "
                     + "Env: IDBROKER_PUBLIC_URL.")
     URI publicUrl;
 

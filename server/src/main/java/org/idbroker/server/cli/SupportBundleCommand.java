@@ -31,8 +31,7 @@ final class SupportBundleCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "FILE.zip", description = "Where to write the bundle.")
     Path output;
 
-    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL:-http://localhost:8080}",
-            description = "The broker's public URL, for the redirect URI findings (default: ${DEFAULT-VALUE}). Env: IDBROKER_PUBLIC_URL.")
+    @Option(names = "--public-url", paramLabel = "URL", description = "The broker's public URL, for the redirect URI findings (default: ${DEFAULT-VALUE}). Env: IDBROKER_PUBLIC_URL.")
     URI publicUrl;
 
     @Override
