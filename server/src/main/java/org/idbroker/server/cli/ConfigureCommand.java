@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.providers.ProviderRecord;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.providers.BrokerSettings;
@@ -80,9 +81,9 @@ final class ConfigureCommand implements Callable<Integer> {
         otherFiles.forEach((name, file) -> settings.put(name, read(file, "the file of the setting " + name).strip()));
         secretFiles.forEach((name, file) -> secrets.put(name, read(file, "the secret file of " + name).strip()));
         ProviderTypes types = providers.load();
-        byte[] masterKey = db.masterKey();
+        SecretCipher cipher = db.cipher();
         try (DatabaseOptions.OpenDatabase open = db.openForSeeding(types)) {
-            ProviderConfigurator configurator = new ProviderConfigurator(open.providerStore(masterKey),
+            ProviderConfigurator configurator = new ProviderConfigurator(open.providerStore(cipher),
                     types);
             ProviderRecord saved;
             try {

@@ -42,6 +42,13 @@ final class DatabaseOptions {
                     + "first start). IDBROKER_MASTER_KEY (base64, 32 bytes) takes precedence. Env: IDBROKER_MASTER_KEY_FILE.")
     Path masterKeyFile;
 
+    @Option(names = "--previous-master-key-file", paramLabel = "FILE", defaultValue = "${env:IDBROKER_PREVIOUS_MASTER_KEY_FILE}",
+            description = "File holding the master key being replaced, while the master key is rotated: secrets under "
+                    + "either key are read, and new ones are encrypted with whichever the database's secrets are under "
+                    + "(see 'rotate-master-key'). IDBROKER_PREVIOUS_MASTER_KEY (base64) takes precedence. "
+                    + "Env: IDBROKER_PREVIOUS_MASTER_KEY_FILE.")
+    Path previousMasterKeyFile;
+
     boolean embedded() {
         return dbUrl == null || dbUrl.isBlank();
     }
@@ -126,13 +133,43 @@ final class DatabaseOptions {
         }
     }
 
-    byte[] masterKey() {
+    /** The master key (made at first use when its file is missing), with the previous one when given. */
+    SecretCipher cipher() {
         Path file = masterKeyFile != null ? masterKeyFile : dataDir.resolve("master.key");
         try {
-            return MasterKeys.load(System.getenv("IDBROKER_MASTER_KEY"), file);
-        } catch (IllegalStateException e) {
+            byte[] key = MasterKeys.load(System.getenv("IDBROKER_MASTER_KEY"), file);
+            return previousKeyGiven() ? new SecretCipher(key, previousKey()) : new SecretCipher(key);
+        } catch (IllegalStateException | IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
+    }
+
+    /**
+     * For {@code rotate-master-key}: the new key (which must exist: it is never made here) and the previous one
+     * (required), sealing with the new key.
+     */
+    SecretCipher rotationCipher() {
+        try {
+            byte[] newKey = MasterKeys.read(System.getenv("IDBROKER_MASTER_KEY"), "IDBROKER_MASTER_KEY",
+                    masterKeyFile, "the new master key", "--master-key-file or IDBROKER_MASTER_KEY");
+            if (!previousKeyGiven()) {
+                throw new CliException("give the key the secrets are encrypted with now as --previous-master-key-file "
+                        + "(or IDBROKER_PREVIOUS_MASTER_KEY), and the new key as --master-key-file (or IDBROKER_MASTER_KEY)", 2);
+            }
+            return new SecretCipher(newKey, previousKey());
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), 2);
+        }
+    }
+
+    private boolean previousKeyGiven() {
+        String fromEnvironment = System.getenv("IDBROKER_PREVIOUS_MASTER_KEY");
+        return previousMasterKeyFile != null || fromEnvironment != null && !fromEnvironment.isBlank();
+    }
+
+    private byte[] previousKey() {
+        return MasterKeys.read(System.getenv("IDBROKER_PREVIOUS_MASTER_KEY"), "IDBROKER_PREVIOUS_MASTER_KEY",
+                previousMasterKeyFile, "the previous master key", "--previous-master-key-file or IDBROKER_PREVIOUS_MASTER_KEY");
     }
 
     private String password() {
@@ -153,9 +190,8 @@ final class DatabaseOptions {
     /** A migrated database, and the embedded server this process started, if any. */
     record OpenDatabase(Database database, DevDatabase embedded) implements AutoCloseable {
 
-        /** The provider settings, their secrets sealed with {@code masterKey} once it is checked against the database. */
-        ProviderStore providerStore(byte[] masterKey) {
-            SecretCipher cipher = new SecretCipher(masterKey);
+        /** The provider settings, their secrets sealed with {@code cipher} once it is checked against the database. */
+        ProviderStore providerStore(SecretCipher cipher) {
             MasterKeyCheck.verify(database.jdbi(), cipher);
             return new ProviderStore(database.jdbi(), cipher);
         }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.providers.ProviderRecord;
 import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.server.providers.BrokerSettings;
@@ -39,10 +40,10 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         URI normalizedUrl = CliException.publicUrl(publicUrl);
-        byte[] masterKey = db.masterKey();
+        SecretCipher cipher = db.cipher();
         PrintWriter out = spec.commandLine().getOut();
         try (DatabaseOptions.OpenDatabase open = db.open()) {
-            ProviderStore store = open.providerStore(masterKey);
+            ProviderStore store = open.providerStore(cipher);
             ProviderDoctor doctor = new ProviderDoctor(ProviderTypesLoader.load(), normalizedUrl);
             List<ProviderRecord> records;
             if (provider != null) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "IdBroker: sign in with your identity provider, map groups to permissions.",
         subcommands = {StartDevCommand.class, StartCommand.class, AdminCommand.class, ConfigureCommand.class,
                 DoctorCommand.class, SupportBundleCommand.class, ClientCommand.class, MigrateCommand.class,
-                ExportCommand.class, ApplyCommand.class},
+                RotateMasterKeyCommand.class, ExportCommand.class, ApplyCommand.class, HealthCommand.class},
         footer = {"", "Every option can also be set with the environment variable named in its description."})
 public final class Main implements Runnable {
 
