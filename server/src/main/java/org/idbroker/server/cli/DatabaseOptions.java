@@ -42,7 +42,7 @@ final class DatabaseOptions {
                     + "first start). IDBROKER_MASTER_KEY (base64, 32 bytes) takes precedence. Env: IDBROKER_MASTER_KEY_FILE.")
     Path masterKeyFile;
 
-    @Option(names = "--previous-master-key-file", paramLabel = "FILE", defaultValue = "${env:IDBROKER_PREVIOUS_MASTER_KEY_FILE}",
+    @Option(names = "--previous-master-key-file", paramLabel = "FILE",
             description = "File holding the master key being replaced, while the master key is rotated: secrets under "
                     + "either key are read, and new ones are encrypted with whichever the database's secrets are under "
                     + "(see 'rotate-master-key'). IDBROKER_PREVIOUS_MASTER_KEY (base64) takes precedence. "

@@ -21,16 +21,16 @@ final class HealthCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "${env:IDBROKER_MANAGEMENT_PORT:-${env:IDBROKER_HTTP_PORT:-8080}}",
-            description = "Port to ask on 127.0.0.1 (default: ${DEFAULT-VALUE}). Env: IDBROKER_MANAGEMENT_PORT, else IDBROKER_HTTP_PORT.")
-    int port;
+    @Option(names = "--port", paramLabel = "N", description = "Port to ask on 127.0.0.1 (default: the management port of"
+            + " IDBROKER_MANAGEMENT_PORT when it is a number, else IDBROKER_HTTP_PORT, else " + OptionDefaults.HTTP_PORT + ").")
+    Integer port;
 
     @Option(names = "--live", description = "Ask /health/live (the process answers) instead of /health/ready.")
     boolean live;
 
     @Override
     public Integer call() {
-        URI uri = URI.create("http://127.0.0.1:" + port + (live ? "/health/live" : "/health/ready"));
+        URI uri = URI.create("http://127.0.0.1:" + (port != null ? port : defaultPort()) + (live ? "/health/live" : "/health/ready"));
         try {
             int status = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
                     .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding())
@@ -46,5 +46,16 @@ final class HealthCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /** The management port when the node has one, else its HTTP port: where the environment the node runs in says. */
+    private static String defaultPort() {
+        for (String variable : new String[] {"IDBROKER_MANAGEMENT_PORT", "IDBROKER_HTTP_PORT"}) {
+            String value = System.getenv(variable);
+            if (value != null && value.strip().matches("[0-9]{1,5}")) {
+                return value.strip();
+            }
+        }
+        return OptionDefaults.HTTP_PORT;
     }
 }

@@ -38,6 +38,7 @@ final class OptionDefaults implements IDefaultValueProvider {
             Map.entry("--data-dir", env("IDBROKER_DATA_DIR", "data")),
             Map.entry("--pg-binaries-dir", env("IDBROKER_PG_BINARIES_DIR")),
             Map.entry("--master-key-file", env("IDBROKER_MASTER_KEY_FILE")),
+            Map.entry("--previous-master-key-file", env("IDBROKER_PREVIOUS_MASTER_KEY_FILE")),
             Map.entry("--providers-dir", env(ProvidersOptions.ENV)),
             Map.entry("--http-port", env("IDBROKER_HTTP_PORT", HTTP_PORT)),
             Map.entry("--bind", env("IDBROKER_BIND", "0.0.0.0")),

@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.OptionSpec;
 class OptionDefaultsTest {
 
     private static final String DATA = "--db-url --db-username --db-password-file --db-pool-size --data-dir --pg-binaries-dir"
-            + " --master-key-file";
+            + " --master-key-file --previous-master-key-file";
     private static final String SERVER = "--http-port --bind --session-idle-minutes --session-max-minutes --http-threads"
             + " --idp-calls-per-provider --sign-in-starts-per-minute --password-failures-per-user-and-address"
             + " --password-failures-per-user --password-failures-per-address --log-format --management-port --management-bind"
@@ -33,6 +33,7 @@ class OptionDefaultsTest {
             Map.entry("--data-dir", env("IDBROKER_DATA_DIR", "data")),
             Map.entry("--pg-binaries-dir", env("IDBROKER_PG_BINARIES_DIR", null)),
             Map.entry("--master-key-file", env("IDBROKER_MASTER_KEY_FILE", null)),
+            Map.entry("--previous-master-key-file", env("IDBROKER_PREVIOUS_MASTER_KEY_FILE", null)),
             Map.entry("--providers-dir", env("IDBROKER_PROVIDERS_DIR", null)),
             Map.entry("--http-port", env("IDBROKER_HTTP_PORT", "8080")),
             Map.entry("--bind", env("IDBROKER_BIND", "0.0.0.0")),
@@ -70,6 +71,7 @@ class OptionDefaultsTest {
             Map.entry("doctor", DATA + " --public-url"),
             Map.entry("support-bundle", DATA + " --public-url"),
             Map.entry("migrate", DATA),
+            Map.entry("rotate-master-key", DATA),
             Map.entry("export", DATA + " --providers-dir"),
             Map.entry("apply", DATA + " --providers-dir --public-url"),
             Map.entry("client create", DATA + " --public-url --client-id --secret-file --type"),
