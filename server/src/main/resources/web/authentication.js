@@ -26,9 +26,10 @@ IdB.start('configure-authentication', async () => {
   for (const t of types) {
     typeSelect.appendChild(el('option', {value: typeName(t)}, t.displayName ? t.displayName + ' (' + typeName(t) + ')' : typeName(t)));
   }
-  // the generic OpenID Connect type fits most IdPs: offer it first
-  if (types.some((t) => typeName(t) === 'oidc')) {
-    typeSelect.value = 'oidc';
+  // the installed type that says it is the default for new instances (the generic OpenID Connect one) comes first
+  const preferred = types.find((t) => t.defaultForNewInstances);
+  if (preferred) {
+    typeSelect.value = typeName(preferred);
   }
 
   async function loadList(selectId) {

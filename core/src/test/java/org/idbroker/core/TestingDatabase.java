@@ -26,14 +26,29 @@ public final class TestingDatabase implements AutoCloseable {
 
     private TestingDatabase(String jdbcUrl) {
         this.jdbcUrl = jdbcUrl;
-        this.database = Database.open(new DatabaseSettings(jdbcUrl, Server.USER, null, 4)).migrate();
+        this.database = Database.open(new DatabaseSettings(jdbcUrl, Server.USER, null, 4));
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         this.cipher = new SecretCipher(key);
     }
 
     public static TestingDatabase start() {
-        return new TestingDatabase(Server.newDatabase());
+        TestingDatabase db = new TestingDatabase(Server.newDatabase());
+        db.database.migrate();
+        return db;
+    }
+
+    /** A database whose schema is at {@code version}, as an older IdBroker left it; {@link #migrate()} brings it up. */
+    public static TestingDatabase atVersion(String version) {
+        TestingDatabase db = new TestingDatabase(Server.newDatabase());
+        org.flywaydb.core.Flyway.configure().dataSource(db.jdbcUrl, Server.USER, null)
+                .locations("classpath:db/migration").target(version).load().migrate();
+        return db;
+    }
+
+    /** Migrates the schema to this version's. */
+    public void migrate() {
+        database.migrate();
     }
 
     public Jdbi jdbi() {

@@ -8,54 +8,46 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import org.idbroker.it.support.BrokerScene;
 import org.idbroker.it.support.TestingAdmin;
-import org.idbroker.it.support.TestingBroker;
 import org.idbroker.it.support.TestingBrowser;
-import org.idbroker.it.support.TestingIdp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** An administrator's test sign-in: the real flow, the claims and the broker's decision shown, nothing stored. */
 class ClaimsPreviewTest {
 
     private static final String TEST_START = "/api/users/authenticate/GenericOidc?mode=test";
-    private TestingIdp idp;
-    private TestingBroker broker;
+
+    @RegisterExtension
+    final BrokerScene scene = BrokerScene.configured("--scopes", "openid profile email groups");
+
     private TestingAdmin admin;
 
     @BeforeEach
     void start() {
-        idp = TestingIdp.start();
-        broker = TestingBroker.start();
-        broker.configureOidc("GenericOidc", idp, "--scopes", "openid profile email groups");
-        admin = TestingAdmin.signIn(broker, idp, "GenericOidc");
-        broker.jdbi().useHandle(h -> {
+        admin = TestingAdmin.signIn(scene.broker(), scene.idp(), "GenericOidc");
+        scene.broker().jdbi().useHandle(h -> {
             h.execute("insert into teams (name) values ('Developers')");
             h.execute("insert into team_external_groups (team_id, group_id, display_name) "
                     + "select id, 'developers', 'Developers' from teams where name = 'Developers'");
         });
     }
 
-    @AfterEach
-    void stop() {
-        broker.close();
-        idp.close();
-    }
-
     /** Everything a sign-in could leave behind, as text. */
     private String traces() {
-        return String.join("\n", broker.strings("select u::text from users u order by id"))
-                + String.join("\n", broker.strings("select e::text from external_identities e order by id"))
-                + String.join("\n", broker.strings("select s.id::text from sessions s order by id"))
-                + String.join("\n", broker.strings("select e::text from events e where type <> 'test-sign-in' order by id"))
-                + String.join("\n", broker.strings("select m::text from team_members m order by team_id, user_id"));
+        return String.join("\n", scene.broker().strings("select u::text from users u order by id"))
+                + String.join("\n", scene.broker().strings("select e::text from external_identities e order by id"))
+                + String.join("\n", scene.broker().strings("select s.id::text from sessions s order by id"))
+                + String.join("\n", scene.broker().strings("select e::text from events e where type <> 'test-sign-in' order by id"))
+                + String.join("\n", scene.broker().strings("select m::text from team_members m order by team_id, user_id"));
     }
 
     /** Runs the flow to the IdP and back; the callback is asked for JSON. */
     private HttpResponse<String> testSignInAsJson(TestingBrowser browser) {
         List<HttpResponse<String>> hops = new java.util.ArrayList<>();
-        URI next = broker.uri(TEST_START);
+        URI next = scene.broker().uri(TEST_START);
         for (int i = 0; i < 5; i++) {
             boolean callback = next.getPath().startsWith("/api/users/authenticatedToken/");
             HttpResponse<String> response = callback ? browser.getJson(next) : browser.navigate(next);
@@ -72,10 +64,10 @@ class ClaimsPreviewTest {
     void showsTheClaimsAndWhatTheBrokerWouldDoWithoutLeavingATrace() {
         String before = traces();
         String adminSession = admin.browser().cookie("idb_session").orElseThrow();
-        idp.nextSignIn("sub-carol", Map.of("preferred_username", "carol", "name", "Carol <b>Doe</b>", "email", "carol@example.com",
+        scene.idp().nextSignIn("sub-carol", Map.of("preferred_username", "carol", "name", "Carol <b>Doe</b>", "email", "carol@example.com",
                 "email_verified", true, "groups", List.of("developers", "testers")));
 
-        HttpResponse<String> page = last(admin.browser().follow(broker.uri(TEST_START)));
+        HttpResponse<String> page = last(admin.browser().follow(scene.broker().uri(TEST_START)));
 
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
@@ -85,14 +77,14 @@ class ClaimsPreviewTest {
         assertThat(page.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("idb_session"));
         assertThat(admin.browser().cookie("idb_session")).hasValue(adminSession);
         assertThat(traces()).isEqualTo(before);
-        assertThat(broker.strings("select outcome || ':' || coalesce(details->>'wouldMatchBy', '') from events where type = 'test-sign-in'"))
+        assertThat(scene.broker().strings("select outcome || ':' || coalesce(details->>'wouldMatchBy', '') from events where type = 'test-sign-in'"))
                 .containsExactly("success:created");
     }
 
     @Test
     void answersJsonWithTheMatchedUserTheRuleAndTheTeams() {
         String before = traces();
-        idp.nextSignIn("sub-boss-2", Map.of("preferred_username", "someone", "email", "boss@example.com", "email_verified", true,
+        scene.idp().nextSignIn("sub-boss-2", Map.of("preferred_username", "someone", "email", "boss@example.com", "email_verified", true,
                 "groups", List.of("DEVELOPERS")));
 
         HttpResponse<String> answer = testSignInAsJson(admin.browser());
@@ -115,9 +107,9 @@ class ClaimsPreviewTest {
 
     @Test
     void saysWhyTheBrokerWouldRefuse() {
-        broker.configure("--provider", "GenericOidc", "--allow-auto-user-creation", "false");
+        scene.broker().configure("--provider", "GenericOidc", "--allow-auto-user-creation", "false");
         String before = traces();
-        idp.nextSignIn("sub-stranger", Map.of("preferred_username", "stranger", "email", "stranger@example.com", "email_verified", true));
+        scene.idp().nextSignIn("sub-stranger", Map.of("preferred_username", "stranger", "email", "stranger@example.com", "email_verified", true));
 
         JsonNode preview = json(testSignInAsJson(admin.browser()));
 
@@ -131,22 +123,22 @@ class ClaimsPreviewTest {
     @Test
     void refusesToStartForSomeoneWithoutThePermission() {
         TestingBrowser anonymous = new TestingBrowser();
-        HttpResponse<String> page = anonymous.navigate(broker.uri(TEST_START));
+        HttpResponse<String> page = anonymous.navigate(scene.broker().uri(TEST_START));
         assertThat(page.statusCode()).isEqualTo(403);
         assertThat(page.body()).contains("test_sign_in_forbidden");
 
-        idp.nextSignIn("sub-dave", Map.of("preferred_username", "dave", "email", "dave@example.com", "email_verified", true));
+        scene.idp().nextSignIn("sub-dave", Map.of("preferred_username", "dave", "email", "dave@example.com", "email_verified", true));
         TestingBrowser dave = new TestingBrowser();
-        dave.signIn(broker, "GenericOidc");
-        HttpResponse<String> json = dave.getJson(broker.uri(TEST_START));
+        dave.signIn(scene.broker(), "GenericOidc");
+        HttpResponse<String> json = dave.getJson(scene.broker().uri(TEST_START));
         assertThat(json.statusCode()).isEqualTo(403);
         assertThat(json(json).get("error").asText()).isEqualTo("test_sign_in_forbidden");
     }
 
     @Test
     void refusesTheResultToASessionOtherThanTheAdministratorWhoStartedIt() {
-        idp.nextSignIn("sub-carol", Map.of("preferred_username", "carol", "email", "carol@example.com"));
-        HttpResponse<String> toIdp = admin.browser().navigate(broker.uri(TEST_START));
+        scene.idp().nextSignIn("sub-carol", Map.of("preferred_username", "carol", "email", "carol@example.com"));
+        HttpResponse<String> toIdp = admin.browser().navigate(scene.broker().uri(TEST_START));
         HttpResponse<String> fromIdp = admin.browser().navigate(URI.create(toIdp.headers().firstValue("Location").orElseThrow()));
         URI callback = fromIdp.uri().resolve(fromIdp.headers().firstValue("Location").orElseThrow());
         admin.post("/api/users/sign-out", null);

@@ -8,38 +8,31 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.idbroker.core.providers.ProviderStore;
+import org.idbroker.it.support.BrokerScene;
 import org.idbroker.it.support.TestingAdmin;
 import org.idbroker.it.support.TestingBroker;
 import org.idbroker.it.support.TestingBrowser;
-import org.idbroker.it.support.TestingIdp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The settings API: provider types, instances with write-only encrypted secrets, validation, events, other nodes. */
 class ConfigurationApiTest {
 
     private static final String SECRET = "corp-client-secret-5a1f8e2b9c7d4e6f";
-    private TestingIdp idp;
-    private TestingBroker broker;
+
+    @RegisterExtension
+    final BrokerScene scene = BrokerScene.configured();
+
     private TestingAdmin admin;
 
     @BeforeEach
     void start() {
-        idp = TestingIdp.start();
-        broker = TestingBroker.start();
-        broker.configureOidc("GenericOidc", idp);
-        admin = TestingAdmin.signIn(broker, idp, "GenericOidc");
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-        idp.close();
+        admin = TestingAdmin.signIn(scene.broker(), scene.idp(), "GenericOidc");
     }
 
     private Map<String, Object> corp(Map<String, String> secrets) {
-        return Map.of("type", "oidc", "settings", Map.of("enabled", "true", "displayName", "Corp", "issuer", idp.issuer(),
+        return Map.of("type", "oidc", "settings", Map.of("enabled", "true", "displayName", "Corp", "issuer", scene.idp().issuer(),
                 "clientId", "corp-client", "scopes", "openid profile email"), "secrets", secrets);
     }
 
@@ -55,6 +48,8 @@ class ConfigurationApiTest {
         }
         assertThat(oidc).isNotNull();
         assertThat(oidc.get("displayName").asText()).isEqualTo("OpenID Connect");
+        assertThat(oidc.get("defaultForNewInstances").asBoolean()).isTrue();
+        assertThat(types).filteredOn(t -> t.get("defaultForNewInstances").asBoolean()).hasSize(1);
         assertThat(oidc.get("settings").get(0).get("name").asText()).isEqualTo("enabled");
         assertThat(oidc.get("settings")).anySatisfy(s -> {
             assertThat(s.get("name").asText()).isEqualTo("clientSecret");
@@ -65,11 +60,11 @@ class ConfigurationApiTest {
     @Test
     void refusesCallersWithoutThePermission() {
         TestingBrowser stranger = new TestingBrowser();
-        assertThat(stranger.getJson(broker.uri("/api/configuration/providers")).statusCode()).isEqualTo(401);
+        assertThat(stranger.getJson(scene.broker().uri("/api/configuration/providers")).statusCode()).isEqualTo(401);
 
-        idp.nextSignIn("sub-dave", Map.of("preferred_username", "dave", "email", "dave@example.com", "email_verified", true));
-        stranger.signIn(broker, "GenericOidc");
-        HttpResponse<String> forbidden = stranger.getJson(broker.uri("/api/configuration/providers"));
+        scene.idp().nextSignIn("sub-dave", Map.of("preferred_username", "dave", "email", "dave@example.com", "email_verified", true));
+        stranger.signIn(scene.broker(), "GenericOidc");
+        HttpResponse<String> forbidden = stranger.getJson(scene.broker().uri("/api/configuration/providers"));
 
         assertThat(forbidden.statusCode()).isEqualTo(403);
         assertThat(json(forbidden).get("message").asText()).contains("configure-authentication");
@@ -83,12 +78,12 @@ class ConfigurationApiTest {
         assertThat(created.body()).doesNotContain(SECRET);
         JsonNode view = json(created);
         assertThat(view.get("secrets").get("clientSecret").get("hasValue").asBoolean()).isTrue();
-        assertThat(view.get("redirectUri").asText()).isEqualTo(broker.baseUri() + "/api/users/authenticatedToken/Corp");
-        assertThat(view.get("backchannelLogoutUri").asText()).isEqualTo(broker.baseUri() + "/api/users/backchannel-logout/Corp");
+        assertThat(view.get("redirectUri").asText()).isEqualTo(scene.broker().baseUri() + "/api/users/authenticatedToken/Corp");
+        assertThat(view.get("backchannelLogoutUri").asText()).isEqualTo(scene.broker().baseUri() + "/api/users/backchannel-logout/Corp");
         HttpResponse<String> read = admin.get("/api/configuration/providers/Corp");
         assertThat(read.body()).doesNotContain(SECRET).contains("\"hasValue\":true");
         assertThat(admin.get("/api/configuration/providers").body()).doesNotContain(SECRET).contains("\"Corp\"");
-        assertThat(broker.strings("select details::text from events where type = 'provider-saved' and provider_id = 'Corp'"))
+        assertThat(scene.broker().strings("select details::text from events where type = 'provider-saved' and provider_id = 'Corp'"))
                 .singleElement().asString().contains("clientSecret").doesNotContain(SECRET);
     }
 
@@ -101,7 +96,7 @@ class ConfigurationApiTest {
         assertThat(changed.statusCode()).isEqualTo(200);
         assertThat(json(changed).get("secrets").get("clientSecret").get("hasValue").asBoolean()).isTrue();
         assertThat(json(changed).get("version").asLong()).isEqualTo(2);
-        ProviderStore store = broker.server().injector().getInstance(ProviderStore.class);
+        ProviderStore store = scene.broker().server().injector().getInstance(ProviderStore.class);
         assertThat(store.find("Corp").orElseThrow().secrets()).containsEntry("clientSecret", SECRET);
 
         admin.put("/api/configuration/providers/Corp", corp(Map.of("clientSecret", "")));
@@ -113,13 +108,13 @@ class ConfigurationApiTest {
     void storesSecretsEncryptedSoNoTableShowsThemInClear() {
         admin.put("/api/configuration/providers/Corp", corp(Map.of("clientSecret", SECRET)));
 
-        List<String> tables = broker.strings("select table_name from information_schema.tables where table_schema = 'public'");
+        List<String> tables = scene.broker().strings("select table_name from information_schema.tables where table_schema = 'public'");
         assertThat(tables).contains("providers", "events");
         for (String table : tables) {
-            List<String> rows = broker.strings("select t::text from \"" + table + "\" t");
+            List<String> rows = scene.broker().strings("select t::text from \"" + table + "\" t");
             assertThat(String.join("\n", rows)).as(table).doesNotContain(SECRET).doesNotContain("corp-client-secret");
         }
-        assertThat(broker.strings("select secrets->>'clientSecret' from providers where id = 'Corp'"))
+        assertThat(scene.broker().strings("select secrets->>'clientSecret' from providers where id = 'Corp'"))
                 .singleElement().asString().isNotBlank().isNotEqualTo(SECRET);
     }
 
@@ -136,7 +131,7 @@ class ConfigurationApiTest {
         assertThat(body.get("fields").get("issuer").asText()).contains("https");
         assertThat(body.get("fields").get("roleClaimType").asText()).contains("must not be empty");
         assertThat(body.get("fields").get("clockSkewSeconds").asText()).contains("whole number");
-        assertThat(broker.count("select count(*) from providers where id = 'Corp'")).isZero();
+        assertThat(scene.broker().count("select count(*) from providers where id = 'Corp'")).isZero();
     }
 
     @Test
@@ -173,18 +168,18 @@ class ConfigurationApiTest {
 
         assertThat(admin.get("/api/configuration/providers/Corp").statusCode()).isEqualTo(404);
         assertThat(admin.delete("/api/configuration/providers/Corp").statusCode()).isEqualTo(404);
-        assertThat(broker.strings("select type from events where provider_id = 'Corp' order by id"))
+        assertThat(scene.broker().strings("select type from events where provider_id = 'Corp' order by id"))
                 .containsExactly("provider-saved", "provider-deleted");
     }
 
     @Test
     void aChangeSavedOnOneNodeReachesAnotherWithinSeconds() throws Exception {
-        try (TestingBroker other = TestingBroker.anotherNode(broker)) {
+        try (TestingBroker other = TestingBroker.anotherNode(scene.broker())) {
             TestingBrowser visitor = new TestingBrowser();
             assertThat(visitor.getJson(other.uri("/api/authentication/providers")).body()).contains("Test IdP");
 
             Map<String, Object> renamed = Map.of("type", "oidc", "settings", Map.of("enabled", "true",
-                    "displayName", "Renamed IdP", "issuer", idp.issuer(), "clientId", idp.clientId()));
+                    "displayName", "Renamed IdP", "issuer", scene.idp().issuer(), "clientId", scene.idp().clientId()));
             assertThat(admin.put("/api/configuration/providers/GenericOidc", renamed).statusCode()).isEqualTo(200);
             long saved = System.nanoTime();
             String seen = "";

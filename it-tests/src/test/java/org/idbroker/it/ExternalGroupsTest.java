@@ -6,13 +6,11 @@ import static org.idbroker.it.support.TestingApi.quote;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
+import org.idbroker.it.support.BrokerScene;
 import org.idbroker.it.support.TestingApi;
 import org.idbroker.it.support.TestingApi.Reply;
-import org.idbroker.it.support.TestingBroker;
-import org.idbroker.it.support.TestingIdp;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The guide's "Assign external groups to Octopus teams": an administrator adds the IdP group
@@ -21,39 +19,24 @@ import org.junit.jupiter.api.Test;
  */
 class ExternalGroupsTest {
 
-    private TestingIdp idp;
-    private TestingBroker broker;
-    private TestingApi admin;
-
-    @BeforeEach
-    void start() {
-        idp = TestingIdp.start();
-        broker = TestingBroker.start();
-        broker.configureAsTheGuideSays(idp);
-        admin = TestingApi.signInAdministrator(broker, idp);
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-        idp.close();
-    }
+    @RegisterExtension
+    final BrokerScene scene = BrokerScene.asTheGuideSays().withAdministrator();
 
     @Test
     void aUserWithTheGroupIsInTheTeamAndLosesItWhenTheIdpDropsTheGroup() {
         String teamId = createTeam("Testers");
-        assertThat(admin.post("/api/teams/" + teamId + "/external-groups",
+        assertThat(scene.admin().post("/api/teams/" + teamId + "/external-groups",
                 "{\"id\": \"octopusTesters\", \"displayName\": \"Octopus testers\"}").status()).isEqualTo(201);
-        assertThat(admin.put("/api/teams/" + teamId + "/roles/user-viewer", null).status()).isEqualTo(200);
+        assertThat(scene.admin().put("/api/teams/" + teamId + "/roles/user-viewer", null).status()).isEqualTo(200);
 
-        TestingApi alice = TestingApi.signIn(broker, idp, "sub-alice", alice(List.of("octopusTesters", "developers")));
+        TestingApi alice = TestingApi.signIn(scene.broker(), scene.idp(), "sub-alice", alice(List.of("octopusTesters", "developers")));
 
         JsonNode me = alice.get("/api/users/me").json();
         assertThat(me.get("teams")).extracting(t -> t.get("name").asText()).containsExactly("Everyone", "Testers");
         assertThat(me.get("permissions")).extracting(JsonNode::asText).containsExactly("view-users");
         assertThat(alice.get("/api/users").status()).isEqualTo(200);
 
-        TestingApi aliceLater = TestingApi.signIn(broker, idp, "sub-alice", alice(List.of("developers")));
+        TestingApi aliceLater = TestingApi.signIn(scene.broker(), scene.idp(), "sub-alice", alice(List.of("developers")));
 
         JsonNode after = aliceLater.get("/api/users/me").json();
         assertThat(after.get("teams")).extracting(t -> t.get("name").asText()).containsExactly("Everyone");
@@ -66,18 +49,18 @@ class ExternalGroupsTest {
     @Test
     void comparesGroupIdsRegardlessOfCase() {
         String teamId = createTeam("Testers");
-        admin.post("/api/teams/" + teamId + "/external-groups", "{\"id\": \"octopusTesters\", \"displayName\": \"Octopus testers\"}");
+        scene.admin().post("/api/teams/" + teamId + "/external-groups", "{\"id\": \"octopusTesters\", \"displayName\": \"Octopus testers\"}");
 
-        TestingApi alice = TestingApi.signIn(broker, idp, "sub-alice", alice(List.of("OCTOPUSTESTERS")));
+        TestingApi alice = TestingApi.signIn(scene.broker(), scene.idp(), "sub-alice", alice(List.of("OCTOPUSTESTERS")));
         assertThat(alice.get("/api/users/me").json().get("teams")).extracting(t -> t.get("name").asText())
                 .containsExactly("Everyone", "Testers");
 
-        Reply again = admin.post("/api/teams/" + teamId + "/external-groups", "{\"id\": \"OctopusTesters\", \"displayName\": \"x\"}");
+        Reply again = scene.admin().post("/api/teams/" + teamId + "/external-groups", "{\"id\": \"OctopusTesters\", \"displayName\": \"x\"}");
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.error()).isEqualTo("external_group_exists");
 
-        assertThat(admin.delete("/api/teams/" + teamId + "/external-groups/OCTOPUSTESTERS").status()).isEqualTo(200);
-        assertThat(admin.get("/api/teams/" + teamId).json().get("externalGroups")).isEmpty();
+        assertThat(scene.admin().delete("/api/teams/" + teamId + "/external-groups/OCTOPUSTESTERS").status()).isEqualTo(200);
+        assertThat(scene.admin().get("/api/teams/" + teamId).json().get("externalGroups")).isEmpty();
         assertThat(alice.get("/api/users/me").json().get("teams")).extracting(t -> t.get("name").asText())
                 .containsExactly("Everyone");
     }
@@ -85,12 +68,12 @@ class ExternalGroupsTest {
     @Test
     void showsTheTeamWithItsGroupsMembersAndRoles() {
         String teamId = createTeam("Deployers");
-        admin.post("/api/teams/" + teamId + "/external-groups", "{\"id\": \"authentik Admins\", \"displayName\": \"\"}");
-        admin.put("/api/teams/" + teamId + "/roles/team-viewer", null);
-        String bossId = admin.get("/api/users/me").json().get("id").asText();
-        admin.put("/api/teams/" + teamId + "/members/" + bossId, null);
+        scene.admin().post("/api/teams/" + teamId + "/external-groups", "{\"id\": \"authentik Admins\", \"displayName\": \"\"}");
+        scene.admin().put("/api/teams/" + teamId + "/roles/team-viewer", null);
+        String bossId = scene.admin().get("/api/users/me").json().get("id").asText();
+        scene.admin().put("/api/teams/" + teamId + "/members/" + bossId, null);
 
-        JsonNode team = admin.get("/api/teams/" + teamId).json();
+        JsonNode team = scene.admin().get("/api/teams/" + teamId).json();
 
         assertThat(team.get("name").asText()).isEqualTo("Deployers");
         assertThat(team.get("builtin").asBoolean()).isFalse();
@@ -98,45 +81,45 @@ class ExternalGroupsTest {
         assertThat(team.get("externalGroups").get(0).get("displayName").asText()).isEqualTo("authentik Admins");
         assertThat(team.get("roles")).extracting(r -> r.get("id").asText()).containsExactly("team-viewer");
         assertThat(team.get("members")).extracting(m -> m.get("username").asText()).containsExactly("boss");
-        assertThat(admin.get("/api/teams").json()).extracting(t -> t.get("name").asText())
+        assertThat(scene.admin().get("/api/teams").json()).extracting(t -> t.get("name").asText())
                 .containsExactly("Administrators", "Everyone", "Deployers");
-        assertThat(admin.delete("/api/teams/" + teamId + "/external-groups/authentik%20Admins").status()).isEqualTo(200);
+        assertThat(scene.admin().delete("/api/teams/" + teamId + "/external-groups/authentik%20Admins").status()).isEqualTo(200);
     }
 
     @Test
     void refusesBadTeamInputNamingTheField() {
         createTeam("Testers");
 
-        Reply duplicate = admin.post("/api/teams", "{\"name\": \"TESTERS\"}");
+        Reply duplicate = scene.admin().post("/api/teams", "{\"name\": \"TESTERS\"}");
         assertThat(duplicate.status()).isEqualTo(409);
         assertThat(duplicate.error()).isEqualTo("team_name_taken");
         assertThat(duplicate.json().get("message").asText()).contains("name");
 
-        Reply empty = admin.post("/api/teams", "{\"name\": \"  \"}");
+        Reply empty = scene.admin().post("/api/teams", "{\"name\": \"  \"}");
         assertThat(empty.status()).isEqualTo(400);
         assertThat(empty.error()).isEqualTo("invalid_name");
         assertThat(empty.json().get("message").asText()).contains("name must not be empty");
 
-        Reply missing = admin.post("/api/teams", null);
+        Reply missing = scene.admin().post("/api/teams", null);
         assertThat(missing.status()).isEqualTo(400);
 
-        Reply malformed = admin.post("/api/teams", "{\"name\": ");
+        Reply malformed = scene.admin().post("/api/teams", "{\"name\": ");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.error()).isEqualTo("invalid_json");
 
-        Reply unknownField = admin.post("/api/teams", "{\"name\": \"X\", \"colour\": \"red\"}");
+        Reply unknownField = scene.admin().post("/api/teams", "{\"name\": \"X\", \"colour\": \"red\"}");
         assertThat(unknownField.status()).isEqualTo(400);
         assertThat(unknownField.json().get("message").asText()).contains("colour");
 
-        Reply huge = admin.post("/api/teams", "{\"name\": \"Big\", \"description\": " + quote("x".repeat(70_000)) + "}");
+        Reply huge = scene.admin().post("/api/teams", "{\"name\": \"Big\", \"description\": " + quote("x".repeat(70_000)) + "}");
         assertThat(huge.status()).isEqualTo(413);
         assertThat(huge.error()).isEqualTo("payload_too_large");
 
-        Reply longName = admin.post("/api/teams", "{\"name\": " + quote("n".repeat(101)) + "}");
+        Reply longName = scene.admin().post("/api/teams", "{\"name\": " + quote("n".repeat(101)) + "}");
         assertThat(longName.status()).isEqualTo(400);
         assertThat(longName.error()).isEqualTo("invalid_name");
 
-        assertThat(broker.count("select count(*) from teams")).isEqualTo(3);
+        assertThat(scene.broker().count("select count(*) from teams")).isEqualTo(3);
     }
 
     @Test
@@ -144,41 +127,41 @@ class ExternalGroupsTest {
         String teamId = createTeam("Testers");
         String nobody = "00000000-0000-4000-8000-000000000000";
 
-        Reply unknownUser = admin.put("/api/teams/" + teamId + "/members/" + nobody, null);
+        Reply unknownUser = scene.admin().put("/api/teams/" + teamId + "/members/" + nobody, null);
         assertThat(unknownUser.status()).isEqualTo(404);
         assertThat(unknownUser.error()).isEqualTo("user_not_found");
         assertThat(unknownUser.json().get("message").asText()).contains("userId");
 
-        Reply unknownRole = admin.put("/api/teams/" + teamId + "/roles/no-such-role", null);
+        Reply unknownRole = scene.admin().put("/api/teams/" + teamId + "/roles/no-such-role", null);
         assertThat(unknownRole.status()).isEqualTo(404);
         assertThat(unknownRole.error()).isEqualTo("role_not_found");
         assertThat(unknownRole.json().get("message").asText()).contains("roleId");
 
-        Reply unknownTeam = admin.get("/api/teams/" + nobody);
+        Reply unknownTeam = scene.admin().get("/api/teams/" + nobody);
         assertThat(unknownTeam.status()).isEqualTo(404);
         assertThat(unknownTeam.error()).isEqualTo("team_not_found");
 
-        Reply notAnId = admin.get("/api/teams/not-a-uuid");
+        Reply notAnId = scene.admin().get("/api/teams/not-a-uuid");
         assertThat(notAnId.status()).isEqualTo(404);
     }
 
     @Test
     void theBuiltInTeamsCannotBeDeletedOrRenamed() {
-        JsonNode teams = admin.get("/api/teams").json();
+        JsonNode teams = scene.admin().get("/api/teams").json();
         String administrators = idOf(teams, "Administrators");
         String everyone = idOf(teams, "Everyone");
 
         for (String id : List.of(administrators, everyone)) {
-            Reply deleted = admin.delete("/api/teams/" + id);
+            Reply deleted = scene.admin().delete("/api/teams/" + id);
             assertThat(deleted.status()).isEqualTo(409);
             assertThat(deleted.error()).isEqualTo("builtin_team");
-            assertThat(admin.put("/api/teams/" + id, "{\"name\": \"Renamed\"}").status()).isEqualTo(409);
+            assertThat(scene.admin().put("/api/teams/" + id, "{\"name\": \"Renamed\"}").status()).isEqualTo(409);
         }
-        assertThat(admin.put("/api/teams/" + everyone, "{\"description\": \"All of us.\"}").status()).isEqualTo(200);
-        String bossId = admin.get("/api/users/me").json().get("id").asText();
-        assertThat(admin.put("/api/teams/" + everyone + "/members/" + bossId, null).error()).isEqualTo("builtin_team");
-        assertThat(admin.delete("/api/teams/" + administrators + "/roles/system-administrator").status()).isEqualTo(409);
-        assertThat(broker.strings("select name from teams where builtin is not null order by name"))
+        assertThat(scene.admin().put("/api/teams/" + everyone, "{\"description\": \"All of us.\"}").status()).isEqualTo(200);
+        String bossId = scene.admin().get("/api/users/me").json().get("id").asText();
+        assertThat(scene.admin().put("/api/teams/" + everyone + "/members/" + bossId, null).error()).isEqualTo("builtin_team");
+        assertThat(scene.admin().delete("/api/teams/" + administrators + "/roles/system-administrator").status()).isEqualTo(409);
+        assertThat(scene.broker().strings("select name from teams where builtin is not null order by name"))
                 .containsExactly("Administrators", "Everyone");
     }
 
@@ -186,55 +169,55 @@ class ExternalGroupsTest {
     void aTeamCanBeRenamedAndDeleted() {
         String teamId = createTeam("Testers");
 
-        JsonNode renamed = admin.put("/api/teams/" + teamId, "{\"name\": \"QA\", \"description\": \"Quality\"}").json();
+        JsonNode renamed = scene.admin().put("/api/teams/" + teamId, "{\"name\": \"QA\", \"description\": \"Quality\"}").json();
         assertThat(renamed.get("name").asText()).isEqualTo("QA");
         assertThat(renamed.get("description").asText()).isEqualTo("Quality");
 
-        assertThat(admin.delete("/api/teams/" + teamId).status()).isEqualTo(204);
-        assertThat(admin.get("/api/teams/" + teamId).status()).isEqualTo(404);
+        assertThat(scene.admin().delete("/api/teams/" + teamId).status()).isEqualTo(204);
+        assertThat(scene.admin().get("/api/teams/" + teamId).status()).isEqualTo(404);
     }
 
     @Test
     void everyChangeWritesAnEvent() {
         String teamId = createTeam("Testers");
-        admin.post("/api/teams/" + teamId + "/external-groups", "{\"id\": \"octopusTesters\", \"displayName\": \"Testers\"}");
-        admin.put("/api/teams/" + teamId + "/roles/event-viewer", null);
-        admin.delete("/api/teams/" + teamId);
-        String bossId = admin.get("/api/users/me").json().get("id").asText();
+        scene.admin().post("/api/teams/" + teamId + "/external-groups", "{\"id\": \"octopusTesters\", \"displayName\": \"Testers\"}");
+        scene.admin().put("/api/teams/" + teamId + "/roles/event-viewer", null);
+        scene.admin().delete("/api/teams/" + teamId);
+        String bossId = scene.admin().get("/api/users/me").json().get("id").asText();
 
-        JsonNode changes = admin.get("/api/events?type=team-changed&userId=" + bossId).json().get("items");
+        JsonNode changes = scene.admin().get("/api/events?type=team-changed&userId=" + bossId).json().get("items");
         assertThat(changes).extracting(e -> e.get("details").get("change").asText())
                 .containsExactly("role-added", "external-group-added");
         assertThat(changes.get(1).get("details").get("groupId").asText()).isEqualTo("octopusTesters");
-        assertThat(admin.get("/api/events?type=team-created").json().get("items")).hasSize(1);
-        assertThat(admin.get("/api/events?type=team-deleted").json().get("items")).hasSize(1);
-        assertThat(admin.get("/api/events?type=team-changed&limit=1").json().get("items")).hasSize(1);
-        assertThat(admin.get("/api/events?type=team-changed&from=2999-01-01T00:00:00Z").json().get("items")).isEmpty();
+        assertThat(scene.admin().get("/api/events?type=team-created").json().get("items")).hasSize(1);
+        assertThat(scene.admin().get("/api/events?type=team-deleted").json().get("items")).hasSize(1);
+        assertThat(scene.admin().get("/api/events?type=team-changed&limit=1").json().get("items")).hasSize(1);
+        assertThat(scene.admin().get("/api/events?type=team-changed&from=2999-01-01T00:00:00Z").json().get("items")).isEmpty();
 
-        Reply badFrom = admin.get("/api/events?from=yesterday");
+        Reply badFrom = scene.admin().get("/api/events?from=yesterday");
         assertThat(badFrom.status()).isEqualTo(400);
         assertThat(badFrom.error()).isEqualTo("invalid_from");
-        assertThat(admin.get("/api/events?userId=boss").error()).isEqualTo("invalid_userId");
-        assertThat(admin.get("/api/events?limit=100000").error()).isEqualTo("invalid_limit");
+        assertThat(scene.admin().get("/api/events?userId=boss").error()).isEqualTo("invalid_userId");
+        assertThat(scene.admin().get("/api/events?limit=100000").error()).isEqualTo("invalid_limit");
     }
 
     @Test
     void listsThePermissionsWithDescriptionsAndTheRoles() {
-        JsonNode permissions = admin.get("/api/permissions").json();
+        JsonNode permissions = scene.admin().get("/api/permissions").json();
         assertThat(permissions).extracting(p -> p.get("id").asText()).containsExactly("administer-system", "view-users",
                 "edit-users", "view-teams", "edit-teams", "configure-authentication", "view-events", "configure-clients");
         assertThat(permissions).allSatisfy(p -> assertThat(p.get("description").asText()).isNotBlank());
 
-        JsonNode roles = admin.get("/api/roles").json();
+        JsonNode roles = scene.admin().get("/api/roles").json();
         assertThat(roles).extracting(r -> r.get("id").asText()).contains("system-administrator", "user", "user-viewer",
                 "team-manager", "event-viewer");
         // every permission a role holds is one of the documented ones
-        assertThat(broker.strings("select distinct unnest(permissions) from roles"))
+        assertThat(scene.broker().strings("select distinct unnest(permissions) from roles"))
                 .allSatisfy(p -> assertThat(permissions).extracting(x -> x.get("id").asText()).contains(p));
     }
 
     private String createTeam(String name) {
-        Reply created = admin.post("/api/teams", "{\"name\": " + quote(name) + ", \"description\": \"People who test\"}");
+        Reply created = scene.admin().post("/api/teams", "{\"name\": " + quote(name) + ", \"description\": \"People who test\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);
         assertThat(created.location()).hasValue("/api/teams/" + created.json().get("id").asText());
         return created.json().get("id").asText();

@@ -18,12 +18,12 @@ import java.util.List;
 import java.util.Map;
 import okhttp3.HttpUrl;
 import okhttp3.mockwebserver.RecordedRequest;
+import org.idbroker.it.support.BrokerScene;
 import org.idbroker.it.support.TestingBroker;
 import org.idbroker.it.support.TestingBrowser;
 import org.idbroker.it.support.TestingIdp;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Signing out at the IdP (RP-Initiated Logout) and the IdP signing people out of the broker
@@ -34,25 +34,13 @@ class LogoutTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient IDP_BACK_CHANNEL = HttpClient.newHttpClient();
 
-    private TestingIdp idp;
-    private TestingBroker broker;
+    @RegisterExtension
+    final BrokerScene scene = BrokerScene.configured("--scopes", "openid profile email",
+            "--username-claim-type", "preferred_username", "--allow-auto-user-creation", "true");
+
     private final TestingBrowser aliceAtWork = new TestingBrowser();
     private final TestingBrowser aliceAtHome = new TestingBrowser();
     private final TestingBrowser bob = new TestingBrowser();
-
-    @BeforeEach
-    void start() {
-        idp = TestingIdp.start();
-        broker = TestingBroker.start();
-        broker.configureOidc("GenericOidc", idp, "--scopes", "openid profile email",
-                "--username-claim-type", "preferred_username", "--allow-auto-user-creation", "true");
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-        idp.close();
-    }
 
     // RP-initiated logout
 
@@ -60,54 +48,54 @@ class LogoutTest {
     void signOutSendsTheBrowserToTheIdpWithTheIdTokenTheClientAndTheWayBack() throws Exception {
         signIn(aliceAtWork, "sub-alice", "alice", "sid-alice-work");
         String cookie = aliceAtWork.cookie("idb_session").orElseThrow();
-        idp.drainRequests();
+        scene.idp().drainRequests();
 
-        HttpResponse<String> signOut = aliceAtWork.postJson(broker.uri("/api/users/sign-out"), "");
+        HttpResponse<String> signOut = aliceAtWork.postJson(scene.broker().uri("/api/users/sign-out"), "");
 
         assertThat(signOut.statusCode()).isEqualTo(200);
         assertThat(signOut.headers().firstValue("Cache-Control")).hasValue("no-store");
         JsonNode answer = JSON.readTree(signOut.body());
         assertThat(answer.get("signedOut").asBoolean()).isTrue();
         URI redirectTo = URI.create(answer.get("redirectTo").asText());
-        assertThat(redirectTo.toString()).startsWith(idp.server().endSessionEndpointUrl("idp").toString());
-        assertThat(withCookie(cookie).getJson(broker.uri("/api/users/me")).statusCode()).isEqualTo(401);
+        assertThat(redirectTo.toString()).startsWith(scene.idp().server().endSessionEndpointUrl("idp").toString());
+        assertThat(withCookie(cookie).getJson(scene.broker().uri("/api/users/me")).statusCode()).isEqualTo(401);
 
         List<HttpResponse<String>> hops = aliceAtWork.follow(redirectTo);
 
-        RecordedRequest endSession = idp.takeRequestTo("/idp/endsession");
+        RecordedRequest endSession = scene.idp().takeRequestTo("/idp/endsession");
         HttpUrl received = endSession.getRequestUrl();
-        assertThat(received.queryParameter("client_id")).isEqualTo(idp.clientId());
-        assertThat(received.queryParameter("post_logout_redirect_uri")).isEqualTo(broker.baseUri() + "/app/sign-in");
+        assertThat(received.queryParameter("client_id")).isEqualTo(scene.idp().clientId());
+        assertThat(received.queryParameter("post_logout_redirect_uri")).isEqualTo(scene.broker().baseUri() + "/app/sign-in");
         SignedJWT hint = SignedJWT.parse(received.queryParameter("id_token_hint"));
-        assertThat(hint.getJWTClaimsSet().getIssuer()).isEqualTo(idp.issuer());
+        assertThat(hint.getJWTClaimsSet().getIssuer()).isEqualTo(scene.idp().issuer());
         assertThat(hint.getJWTClaimsSet().getSubject()).isEqualTo("sub-alice");
-        assertThat(hint.getJWTClaimsSet().getAudience()).containsExactly(idp.clientId());
+        assertThat(hint.getJWTClaimsSet().getAudience()).containsExactly(scene.idp().clientId());
         assertThat(hint.getJWTClaimsSet().getStringClaim("sid")).isEqualTo("sid-alice-work");
         assertThat(hint.getJWTClaimsSet().getStringClaim("nonce")).isNotBlank();
         // and the IdP sends the browser back to the broker's sign-in page
         HttpResponse<String> landing = hops.get(hops.size() - 1);
-        assertThat(landing.uri()).isEqualTo(broker.uri("/app/sign-in"));
+        assertThat(landing.uri()).isEqualTo(scene.broker().uri("/app/sign-in"));
         assertThat(landing.statusCode()).isEqualTo(200);
-        assertThat(broker.strings("select type || ':' || (details->>'signedOutAtIdp') from events where type = 'sign-out'"))
+        assertThat(scene.broker().strings("select type || ':' || (details->>'signedOutAtIdp') from events where type = 'sign-out'"))
                 .containsExactly("sign-out:true");
     }
 
     @Test
     void signOutStaysAtTheBrokerWhenSignOutAtTheIdpIsOff() throws Exception {
-        broker.configure("--provider", "GenericOidc", "--set", "signOutAtIdp=false");
+        scene.broker().configure("--provider", "GenericOidc", "--set", "signOutAtIdp=false");
         signIn(aliceAtWork, "sub-alice", "alice", "sid-alice-work");
 
-        HttpResponse<String> signOut = aliceAtWork.postJson(broker.uri("/api/users/sign-out"), "");
+        HttpResponse<String> signOut = aliceAtWork.postJson(scene.broker().uri("/api/users/sign-out"), "");
 
         assertThat(signOut.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(signOut.body()).has("redirectTo")).isFalse();
-        assertThat(aliceAtWork.getJson(broker.uri("/api/users/me")).statusCode()).isEqualTo(401);
-        assertThat(broker.count("select count(*) from sessions")).isZero();
+        assertThat(aliceAtWork.getJson(scene.broker().uri("/api/users/me")).statusCode()).isEqualTo(401);
+        assertThat(scene.broker().count("select count(*) from sessions")).isZero();
     }
 
     @Test
     void signOutWithoutASessionSaysSignedOutAndGoesNowhere() throws Exception {
-        HttpResponse<String> signOut = new TestingBrowser().postJson(broker.uri("/api/users/sign-out"), "");
+        HttpResponse<String> signOut = new TestingBrowser().postJson(scene.broker().uri("/api/users/sign-out"), "");
 
         assertThat(signOut.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(signOut.body()).has("redirectTo")).isFalse();
@@ -120,14 +108,14 @@ class LogoutTest {
         signInEveryone();
 
         HttpResponse<String> response = postLogoutToken("GenericOidc",
-                idp.logoutToken("sub-alice", Map.of("sid", "sid-alice-work")));
+                scene.idp().logoutToken("sub-alice", Map.of("sid", "sid-alice-work")));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertSignedIn(aliceAtWork, false);
         assertSignedIn(aliceAtHome, true);
         assertSignedIn(bob, true);
-        assertThat(broker.strings("select outcome || ':' || (details->>'matchedBy') || ':' || (details->>'sessionsEnded') "
+        assertThat(scene.broker().strings("select outcome || ':' || (details->>'matchedBy') || ':' || (details->>'sessionsEnded') "
                 + "from events where type = 'backchannel-logout'")).containsExactly("success:sid:1");
     }
 
@@ -135,7 +123,7 @@ class LogoutTest {
     void aLogoutTokenWithoutSessionIdEndsEverySessionOfThatPerson() {
         signInEveryone();
 
-        HttpResponse<String> response = postLogoutToken("GenericOidc", idp.logoutToken("sub-alice", Map.of()));
+        HttpResponse<String> response = postLogoutToken("GenericOidc", scene.idp().logoutToken("sub-alice", Map.of()));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertSignedIn(aliceAtWork, false);
@@ -147,7 +135,7 @@ class LogoutTest {
     void aLogoutTokenNamingOnlyASessionIdEndsThatSession() {
         signInEveryone();
 
-        HttpResponse<String> response = postLogoutToken("GenericOidc", idp.logoutToken(null, Map.of("sid", "sid-bob")));
+        HttpResponse<String> response = postLogoutToken("GenericOidc", scene.idp().logoutToken(null, Map.of("sid", "sid-bob")));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertSignedIn(bob, false);
@@ -160,16 +148,16 @@ class LogoutTest {
         signInEveryone();
 
         HttpResponse<String> response = postLogoutToken("GenericOidc",
-                idp.logoutToken("sub-alice", Map.of("sid", "sid-bob")));
+                scene.idp().logoutToken("sub-alice", Map.of("sid", "sid-bob")));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        assertThat(broker.count("select count(*) from sessions")).isEqualTo(3);
+        assertThat(scene.broker().count("select count(*) from sessions")).isEqualTo(3);
     }
 
     @Test
     void refusesAForgedLogoutToken() throws Exception {
         signInEveryone();
-        String genuine = idp.logoutToken("sub-mallory", Map.of("sid", "sid-mallory"));
+        String genuine = scene.idp().logoutToken("sub-mallory", Map.of("sid", "sid-mallory"));
         // same signature, payload changed to name Bob's session
         String[] parts = genuine.split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
@@ -193,8 +181,8 @@ class LogoutTest {
     void refusesAnUnsignedLogoutToken() {
         signInEveryone();
         String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
-        String claims = Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"iss\":\"" + idp.issuer() + "\",\"aud\":\""
-                + idp.clientId() + "\",\"sub\":\"sub-bob\",\"iat\":" + System.currentTimeMillis() / 1000 + ",\"exp\":"
+        String claims = Base64.getUrlEncoder().withoutPadding().encodeToString(("{\"iss\":\"" + scene.idp().issuer() + "\",\"aud\":\""
+                + scene.idp().clientId() + "\",\"sub\":\"sub-bob\",\"iat\":" + System.currentTimeMillis() / 1000 + ",\"exp\":"
                 + (System.currentTimeMillis() / 1000 + 120) + ",\"jti\":\"j-1\",\"events\":{\"" + TestingIdp.BACKCHANNEL_LOGOUT_EVENT
                 + "\":{}}}").getBytes(StandardCharsets.UTF_8));
 
@@ -204,7 +192,7 @@ class LogoutTest {
     @Test
     void refusesAReplayedLogoutToken() throws Exception {
         signInEveryone();
-        String token = idp.logoutToken("sub-alice", Map.of("sid", "sid-alice-work"));
+        String token = scene.idp().logoutToken("sub-alice", Map.of("sid", "sid-alice-work"));
         assertThat(postLogoutToken("GenericOidc", token).statusCode()).isEqualTo(200);
         // Alice signs in again in the same IdP session; a replay must not end it
         signIn(aliceAtWork, "sub-alice", "alice", "sid-alice-work");
@@ -217,7 +205,7 @@ class LogoutTest {
     void refusesAnExpiredLogoutToken() {
         signInEveryone();
 
-        assertRefused(postLogoutToken("GenericOidc", idp.logoutToken("sub-alice", idp.clientId(), -600, Map.of())),
+        assertRefused(postLogoutToken("GenericOidc", scene.idp().logoutToken("sub-alice", scene.idp().clientId(), -600, Map.of())),
                 "logout_token_invalid", "expired");
     }
 
@@ -225,7 +213,7 @@ class LogoutTest {
     void refusesALogoutTokenForAnotherAudience() {
         signInEveryone();
 
-        assertRefused(postLogoutToken("GenericOidc", idp.logoutToken("sub-alice", "another-client", 120, Map.of())),
+        assertRefused(postLogoutToken("GenericOidc", scene.idp().logoutToken("sub-alice", "another-client", 120, Map.of())),
                 "logout_token_invalid", "audience");
     }
 
@@ -233,7 +221,7 @@ class LogoutTest {
     void refusesALogoutTokenWithANonce() {
         signInEveryone();
 
-        assertRefused(postLogoutToken("GenericOidc", idp.logoutToken("sub-alice", Map.of("nonce", "n-0S6_WzA2Mj"))),
+        assertRefused(postLogoutToken("GenericOidc", scene.idp().logoutToken("sub-alice", Map.of("nonce", "n-0S6_WzA2Mj"))),
                 "logout_token_invalid", "nonce");
     }
 
@@ -243,8 +231,8 @@ class LogoutTest {
         Map<String, Object> noEvents = new HashMap<>();
         noEvents.put("events", null);
 
-        assertRefused(postLogoutToken("GenericOidc", idp.logoutToken("sub-alice", noEvents)), "logout_token_invalid", "events");
-        assertRefused(postLogoutToken("GenericOidc", idp.logoutToken("sub-alice",
+        assertRefused(postLogoutToken("GenericOidc", scene.idp().logoutToken("sub-alice", noEvents)), "logout_token_invalid", "events");
+        assertRefused(postLogoutToken("GenericOidc", scene.idp().logoutToken("sub-alice",
                 Map.of("events", Map.of("http://schemas.openid.net/event/other", Map.of())))), "logout_token_invalid", "event");
     }
 
@@ -252,19 +240,19 @@ class LogoutTest {
     void refusesALogoutTokenNamingNeitherPersonNorSession() {
         signInEveryone();
 
-        assertRefused(postLogoutToken("GenericOidc", idp.logoutToken(null, Map.of())), "logout_token_invalid", "sid");
+        assertRefused(postLogoutToken("GenericOidc", scene.idp().logoutToken(null, Map.of())), "logout_token_invalid", "sid");
     }
 
     @Test
     void refusesRequestsWithoutALogoutTokenOrForAnUnknownProvider() throws Exception {
         signInEveryone();
-        String token = idp.logoutToken("sub-alice", Map.of());
+        String token = scene.idp().logoutToken("sub-alice", Map.of());
 
         assertRefused(postLogoutToken("NoSuchProvider", token), "provider_unknown", "NoSuchProvider");
         assertRefused(postForm("GenericOidc", "something_else=1"), "logout_token_missing", "logout_token");
         assertRefused(postForm("GenericOidc", "logout_token=a&logout_token=b"), "logout_token_missing", "exactly one");
         assertRefused(postForm("GenericOidc", "logout_token=not-a-jwt"), "logout_token_invalid", "well-formed");
-        HttpResponse<String> json = IDP_BACK_CHANNEL.send(HttpRequest.newBuilder(broker.uri("/api/users/backchannel-logout/GenericOidc"))
+        HttpResponse<String> json = IDP_BACK_CHANNEL.send(HttpRequest.newBuilder(scene.broker().uri("/api/users/backchannel-logout/GenericOidc"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"logout_token\":\"" + token + "\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertRefused(json, "invalid_request", "form");
@@ -274,11 +262,11 @@ class LogoutTest {
 
     @Test
     void printsTheBackChannelLogoutUriWithTheRedirectUri() {
-        TestingBroker.CliResult result = broker.cli("configure", "--provider", "GenericOidc", "--enabled", "true");
+        TestingBroker.CliResult result = scene.broker().cli("configure", "--provider", "GenericOidc", "--enabled", "true");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("Redirect URI to register at the IdP: " + broker.baseUri() + "/api/users/authenticatedToken/GenericOidc")
-                .contains(broker.baseUri() + "/api/users/backchannel-logout/GenericOidc");
+        assertThat(result.out()).contains("Redirect URI to register at the IdP: " + scene.broker().baseUri() + "/api/users/authenticatedToken/GenericOidc")
+                .contains(scene.broker().baseUri() + "/api/users/backchannel-logout/GenericOidc");
     }
 
     /** Alice in two browsers (two IdP sessions), Bob in one. */
@@ -286,24 +274,24 @@ class LogoutTest {
         signIn(aliceAtWork, "sub-alice", "alice", "sid-alice-work");
         signIn(aliceAtHome, "sub-alice", "alice", "sid-alice-home");
         signIn(bob, "sub-bob", "bob", "sid-bob");
-        assertThat(broker.count("select count(*) from sessions")).isEqualTo(3);
+        assertThat(scene.broker().count("select count(*) from sessions")).isEqualTo(3);
     }
 
     private void signIn(TestingBrowser browser, String subject, String username, String sid) {
-        idp.nextSignIn(subject, Map.of("preferred_username", username, "email", username + "@example.com",
+        scene.idp().nextSignIn(subject, Map.of("preferred_username", username, "email", username + "@example.com",
                 "email_verified", true, "sid", sid));
-        browser.signIn(broker, "GenericOidc");
+        browser.signIn(scene.broker(), "GenericOidc");
         assertSignedIn(browser, true);
     }
 
     private void assertSignedIn(TestingBrowser browser, boolean signedIn) {
-        assertThat(browser.getJson(broker.uri("/api/users/me")).statusCode()).isEqualTo(signedIn ? 200 : 401);
+        assertThat(browser.getJson(scene.broker().uri("/api/users/me")).statusCode()).isEqualTo(signedIn ? 200 : 401);
     }
 
     /** A refusal that ended nothing, spent no token id, and was written down. */
     private void assertRefused(HttpResponse<String> response, String reason, String descriptionPart) {
-        long sessions = broker.count("select count(*) from sessions");
-        long tokenIds = broker.count("select count(*) from logout_token_ids");
+        long sessions = scene.broker().count("select count(*) from sessions");
+        long tokenIds = scene.broker().count("select count(*) from logout_token_ids");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         JsonNode body;
         try {
@@ -315,9 +303,9 @@ class LogoutTest {
         assertThat(body.get("reason").asText()).isEqualTo(reason);
         assertThat(body.get("error_description").asText()).containsIgnoringCase(descriptionPart);
         assertThat(response.body()).doesNotContain("Exception");
-        assertThat(broker.count("select count(*) from sessions")).isEqualTo(sessions);
-        assertThat(broker.count("select count(*) from logout_token_ids")).isEqualTo(tokenIds);
-        assertThat(broker.strings("select reason from events where type = 'backchannel-logout' and outcome = 'failure' "
+        assertThat(scene.broker().count("select count(*) from sessions")).isEqualTo(sessions);
+        assertThat(scene.broker().count("select count(*) from logout_token_ids")).isEqualTo(tokenIds);
+        assertThat(scene.broker().strings("select reason from events where type = 'backchannel-logout' and outcome = 'failure' "
                 + "order by id desc limit 1")).containsExactly(reason);
     }
 
@@ -328,7 +316,7 @@ class LogoutTest {
     /** What the IdP does: a server-to-server form post, no cookies. */
     private HttpResponse<String> postForm(String providerId, String form) {
         try {
-            return IDP_BACK_CHANNEL.send(HttpRequest.newBuilder(broker.uri("/api/users/backchannel-logout/" + providerId))
+            return IDP_BACK_CHANNEL.send(HttpRequest.newBuilder(scene.broker().uri("/api/users/backchannel-logout/" + providerId))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -341,8 +329,7 @@ class LogoutTest {
 
     private TestingBrowser withCookie(String token) {
         TestingBrowser browser = new TestingBrowser();
-        browser.setCookie(broker.baseUri(), "idb_session", token);
+        browser.setCookie(scene.broker().baseUri(), "idb_session", token);
         return browser;
     }
-
 }

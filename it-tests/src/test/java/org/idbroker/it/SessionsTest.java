@@ -11,38 +11,30 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.idbroker.it.support.BrokerScene;
 import org.idbroker.it.support.TestingBroker;
 import org.idbroker.it.support.TestingBrowser;
-import org.idbroker.it.support.TestingIdp;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Your sessions, an administrator's power over them, and lifetimes that change while the broker runs. */
 class SessionsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TestingIdp idp;
-    private TestingBroker broker;
+    @RegisterExtension
+    final BrokerScene scene = BrokerScene.configured("--scopes", "openid profile email",
+            "--username-claim-type", "preferred_username", "--allow-auto-user-creation", "true");
+
     private final List<TestingBroker> otherNodes = new ArrayList<>();
     private final TestingBrowser aliceAtWork = new TestingBrowser();
     private final TestingBrowser aliceAtHome = new TestingBrowser();
     private final TestingBrowser bob = new TestingBrowser();
 
-    @BeforeEach
-    void start() {
-        idp = TestingIdp.start();
-        broker = TestingBroker.start();
-        broker.configureOidc("GenericOidc", idp, "--scopes", "openid profile email",
-                "--username-claim-type", "preferred_username", "--allow-auto-user-creation", "true");
-    }
-
     @AfterEach
     void stop() {
         otherNodes.forEach(TestingBroker::close);
-        broker.close();
-        idp.close();
     }
 
     @Test
@@ -51,7 +43,7 @@ class SessionsTest {
         signIn(aliceAtHome, "alice");
         signIn(bob, "bob");
 
-        HttpResponse<String> response = aliceAtWork.getJson(broker.uri("/api/users/me/sessions"));
+        HttpResponse<String> response = aliceAtWork.getJson(scene.broker().uri("/api/users/me/sessions"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode sessions = JSON.readTree(response.body());
@@ -69,7 +61,7 @@ class SessionsTest {
         }
         assertThat(response.body()).doesNotContain(aliceAtWork.cookie("idb_session").orElseThrow())
                 .doesNotContain(aliceAtHome.cookie("idb_session").orElseThrow());
-        assertThat(new TestingBrowser().getJson(broker.uri("/api/users/me/sessions")).statusCode()).isEqualTo(401);
+        assertThat(new TestingBrowser().getJson(scene.broker().uri("/api/users/me/sessions")).statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -80,18 +72,18 @@ class SessionsTest {
         String homeSession = otherSessionId(aliceAtWork);
         String bobsSession = currentSessionId(bob);
 
-        HttpResponse<String> response = aliceAtWork.delete(broker.uri("/api/users/me/sessions/" + homeSession));
+        HttpResponse<String> response = aliceAtWork.delete(scene.broker().uri("/api/users/me/sessions/" + homeSession));
 
         assertThat(response.statusCode()).isEqualTo(204);
         assertSignedIn(aliceAtHome, false);
         assertSignedIn(aliceAtWork, true);
         // someone else's session is not yours to end, and does not even exist for you
-        HttpResponse<String> notYours = aliceAtWork.delete(broker.uri("/api/users/me/sessions/" + bobsSession));
+        HttpResponse<String> notYours = aliceAtWork.delete(scene.broker().uri("/api/users/me/sessions/" + bobsSession));
         assertThat(notYours.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(notYours.body()).get("error").asText()).isEqualTo("not_found");
         assertSignedIn(bob, true);
-        assertThat(aliceAtWork.delete(broker.uri("/api/users/me/sessions/not-a-session-id")).statusCode()).isEqualTo(404);
-        assertThat(broker.strings("select user_id::text from events where type = 'sessions-ended'"))
+        assertThat(aliceAtWork.delete(scene.broker().uri("/api/users/me/sessions/not-a-session-id")).statusCode()).isEqualTo(404);
+        assertThat(scene.broker().strings("select user_id::text from events where type = 'sessions-ended'"))
                 .containsExactly(me(aliceAtWork).get("id").asText());
     }
 
@@ -99,11 +91,11 @@ class SessionsTest {
     void endingYourCurrentSessionSignsThisBrowserOut() throws Exception {
         signIn(aliceAtWork, "alice");
 
-        HttpResponse<String> response = aliceAtWork.delete(broker.uri("/api/users/me/sessions/" + currentSessionId(aliceAtWork)));
+        HttpResponse<String> response = aliceAtWork.delete(scene.broker().uri("/api/users/me/sessions/" + currentSessionId(aliceAtWork)));
 
         assertThat(response.statusCode()).isEqualTo(204);
         assertThat(response.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("idb_session=;") && c.contains("Max-Age=0"));
-        assertThat(broker.count("select count(*) from sessions")).isZero();
+        assertThat(scene.broker().count("select count(*) from sessions")).isZero();
     }
 
     @Test
@@ -112,7 +104,7 @@ class SessionsTest {
         signIn(aliceAtHome, "alice");
         signIn(bob, "bob");
 
-        HttpResponse<String> response = aliceAtWork.delete(broker.uri("/api/users/me/sessions"));
+        HttpResponse<String> response = aliceAtWork.delete(scene.broker().uri("/api/users/me/sessions"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).get("ended").asInt()).isEqualTo(2);
@@ -126,13 +118,13 @@ class SessionsTest {
         signIn(aliceAtWork, "alice");
         signIn(aliceAtHome, "alice");
 
-        HttpResponse<String> response = aliceAtWork.delete(broker.uri("/api/users/me/sessions?keepCurrent=true"));
+        HttpResponse<String> response = aliceAtWork.delete(scene.broker().uri("/api/users/me/sessions?keepCurrent=true"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).get("ended").asInt()).isEqualTo(1);
         assertSignedIn(aliceAtWork, true);
         assertSignedIn(aliceAtHome, false);
-        assertThat(aliceAtWork.delete(broker.uri("/api/users/me/sessions?keepCurrent=maybe")).statusCode()).isEqualTo(400);
+        assertThat(aliceAtWork.delete(scene.broker().uri("/api/users/me/sessions?keepCurrent=maybe")).statusCode()).isEqualTo(400);
     }
 
     @Test
@@ -144,16 +136,16 @@ class SessionsTest {
         String aliceId = me(aliceAtWork).get("id").asText();
 
         // Bob may not
-        HttpResponse<String> byBob = bob.delete(broker.uri("/api/users/" + aliceId + "/sessions"));
+        HttpResponse<String> byBob = bob.delete(scene.broker().uri("/api/users/" + aliceId + "/sessions"));
         assertThat(byBob.statusCode()).isEqualTo(403);
         assertThat(JSON.readTree(byBob.body()).get("message").asText()).contains("edit-users");
         assertSignedIn(aliceAtWork, true);
 
-        HttpResponse<String> listed = admin.getJson(broker.uri("/api/users/" + aliceId + "/sessions"));
+        HttpResponse<String> listed = admin.getJson(scene.broker().uri("/api/users/" + aliceId + "/sessions"));
         assertThat(listed.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(listed.body())).hasSize(2);
 
-        HttpResponse<String> response = admin.delete(broker.uri("/api/users/" + aliceId + "/sessions"));
+        HttpResponse<String> response = admin.delete(scene.broker().uri("/api/users/" + aliceId + "/sessions"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).get("ended").asInt()).isEqualTo(2);
@@ -161,8 +153,8 @@ class SessionsTest {
         assertSignedIn(aliceAtHome, false);
         assertSignedIn(bob, true);
         assertSignedIn(admin, true);
-        assertThat(broker.strings("select details->>'by' from events where type = 'sessions-ended'")).containsExactly("boss");
-        assertThat(admin.delete(broker.uri("/api/users/00000000-0000-0000-0000-000000000000/sessions")).statusCode()).isEqualTo(404);
+        assertThat(scene.broker().strings("select details->>'by' from events where type = 'sessions-ended'")).containsExactly("boss");
+        assertThat(admin.delete(scene.broker().uri("/api/users/00000000-0000-0000-0000-000000000000/sessions")).statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -170,10 +162,10 @@ class SessionsTest {
         signIn(bob, "bob");
         TestingBrowser admin = signInAdministrator();
 
-        assertThat(bob.getJson(broker.uri("/api/configuration/sessions")).statusCode()).isEqualTo(403);
-        assertThat(bob.putJson(broker.uri("/api/configuration/sessions"), "{\"idleMinutes\":5,\"absoluteMinutes\":10}").statusCode())
+        assertThat(bob.getJson(scene.broker().uri("/api/configuration/sessions")).statusCode()).isEqualTo(403);
+        assertThat(bob.putJson(scene.broker().uri("/api/configuration/sessions"), "{\"idleMinutes\":5,\"absoluteMinutes\":10}").statusCode())
                 .isEqualTo(403);
-        JsonNode lifetimes = JSON.readTree(admin.getJson(broker.uri("/api/configuration/sessions")).body());
+        JsonNode lifetimes = JSON.readTree(admin.getJson(scene.broker().uri("/api/configuration/sessions")).body());
         assertThat(lifetimes.get("idleMinutes").asLong()).isEqualTo(480);
         assertThat(lifetimes.get("absoluteMinutes").asLong()).isEqualTo(1440);
     }
@@ -189,7 +181,7 @@ class SessionsTest {
         assertBadLifetimes(admin, "{\"idleMinutes\":\"soon\",\"absoluteMinutes\":60}", "idleMinutes");
         assertBadLifetimes(admin, "{\"idleMinutes\":1.5,\"absoluteMinutes\":60}", "idleMinutes");
         assertBadLifetimes(admin, "{\"idleMinutes\":30,\"absoluteMinutes\":60,\"forever\":true}", "forever");
-        assertThat(JSON.readTree(admin.getJson(broker.uri("/api/configuration/sessions")).body()).get("idleMinutes").asLong())
+        assertThat(JSON.readTree(admin.getJson(scene.broker().uri("/api/configuration/sessions")).body()).get("idleMinutes").asLong())
                 .isEqualTo(480);
     }
 
@@ -198,17 +190,17 @@ class SessionsTest {
         TestingBrowser admin = signInAdministrator();
         signIn(aliceAtWork, "alice");
         signIn(bob, "bob");
-        TestingBroker secondNode = TestingBroker.anotherNode(broker);
+        TestingBroker secondNode = TestingBroker.anotherNode(scene.broker());
         otherNodes.add(secondNode);
         // Alice has not been seen for 45 minutes; Bob signed in 3 hours ago and is busy
-        broker.jdbi().useHandle(h -> {
+        scene.broker().jdbi().useHandle(h -> {
             h.execute("update sessions set last_seen = now() - interval '45 minutes' where id = cast(? as uuid)",
                     currentSessionId(aliceAtWork));
             h.execute("update sessions set created = now() - interval '3 hours' where id = cast(? as uuid)",
                     currentSessionId(bob));
         });
 
-        HttpResponse<String> put = admin.putJson(broker.uri("/api/configuration/sessions"),
+        HttpResponse<String> put = admin.putJson(scene.broker().uri("/api/configuration/sessions"),
                 "{\"idleMinutes\":30,\"absoluteMinutes\":120}");
 
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
@@ -218,17 +210,17 @@ class SessionsTest {
         assertThat(aliceAtWork.getJson(secondNode.uri("/api/users/me")).statusCode()).isEqualTo(401);
         assertThat(bob.getJson(secondNode.uri("/api/users/me")).statusCode()).isEqualTo(401);
         assertThat(admin.getJson(secondNode.uri("/api/users/me")).statusCode()).isEqualTo(200);
-        assertThat(broker.strings("select details->'after'->>'idleMinutes' from events where type = 'configuration-changed'"))
+        assertThat(scene.broker().strings("select details->'after'->>'idleMinutes' from events where type = 'configuration-changed'"))
                 .containsExactly("30");
     }
 
     @Test
     void storedLifetimesOutliveARestart() throws Exception {
         TestingBrowser admin = signInAdministrator();
-        assertThat(admin.putJson(broker.uri("/api/configuration/sessions"), "{\"idleMinutes\":45,\"absoluteMinutes\":600}")
+        assertThat(admin.putJson(scene.broker().uri("/api/configuration/sessions"), "{\"idleMinutes\":45,\"absoluteMinutes\":600}")
                 .statusCode()).isEqualTo(200);
 
-        TestingBroker restarted = TestingBroker.anotherNode(broker);
+        TestingBroker restarted = TestingBroker.anotherNode(scene.broker());
         otherNodes.add(restarted);
 
         JsonNode lifetimes = JSON.readTree(admin.getJson(restarted.uri("/api/configuration/sessions")).body());
@@ -249,29 +241,29 @@ class SessionsTest {
     }
 
     private void assertBadLifetimes(TestingBrowser admin, String json, String messagePart) throws IOException {
-        HttpResponse<String> response = admin.putJson(broker.uri("/api/configuration/sessions"), json);
+        HttpResponse<String> response = admin.putJson(scene.broker().uri("/api/configuration/sessions"), json);
         assertThat(response.statusCode()).as(json).isEqualTo(400);
         assertThat(JSON.readTree(response.body()).get("message").asText()).as(json).contains(messagePart);
     }
 
     private TestingBrowser signInAdministrator() {
-        assertThat(broker.cli("admin", "--username", "boss", "--email", "boss@example.com").exitCode()).isZero();
+        assertThat(scene.broker().cli("admin", "--username", "boss", "--email", "boss@example.com").exitCode()).isZero();
         TestingBrowser admin = new TestingBrowser();
-        idp.nextSignIn("sub-boss", Map.of("preferred_username", "boss", "email", "boss@example.com", "email_verified", true));
-        admin.signIn(broker, "GenericOidc");
+        scene.idp().nextSignIn("sub-boss", Map.of("preferred_username", "boss", "email", "boss@example.com", "email_verified", true));
+        admin.signIn(scene.broker(), "GenericOidc");
         assertSignedIn(admin, true);
         return admin;
     }
 
     private void signIn(TestingBrowser browser, String username) {
-        idp.nextSignIn("sub-" + username, Map.of("preferred_username", username, "email", username + "@example.com",
+        scene.idp().nextSignIn("sub-" + username, Map.of("preferred_username", username, "email", username + "@example.com",
                 "email_verified", true));
-        browser.signIn(broker, "GenericOidc");
+        browser.signIn(scene.broker(), "GenericOidc");
         assertSignedIn(browser, true);
     }
 
     private void assertSignedIn(TestingBrowser browser, boolean signedIn) {
-        assertThat(browser.getJson(broker.uri("/api/users/me")).statusCode()).isEqualTo(signedIn ? 200 : 401);
+        assertThat(browser.getJson(scene.broker().uri("/api/users/me")).statusCode()).isEqualTo(signedIn ? 200 : 401);
     }
 
     private String currentSessionId(TestingBrowser browser) throws IOException {
@@ -284,7 +276,7 @@ class SessionsTest {
 
     private List<String> sessionIds(TestingBrowser browser, boolean current) throws IOException {
         List<String> ids = new ArrayList<>();
-        for (JsonNode session : JSON.readTree(browser.getJson(broker.uri("/api/users/me/sessions")).body())) {
+        for (JsonNode session : JSON.readTree(browser.getJson(scene.broker().uri("/api/users/me/sessions")).body())) {
             if (session.get("current").asBoolean() == current) {
                 ids.add(session.get("id").asText());
             }
@@ -293,6 +285,6 @@ class SessionsTest {
     }
 
     private JsonNode me(TestingBrowser browser) throws IOException {
-        return JSON.readTree(browser.getJson(broker.uri("/api/users/me")).body());
+        return JSON.readTree(browser.getJson(scene.broker().uri("/api/users/me")).body());
     }
 }

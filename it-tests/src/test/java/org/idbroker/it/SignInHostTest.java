@@ -8,12 +8,10 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.idbroker.it.support.TestingBroker;
+import org.idbroker.it.support.BrokerScene;
 import org.idbroker.it.support.TestingBrowser;
-import org.idbroker.it.support.TestingIdp;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A sign-in started at another name of the broker than its public URL ({@code 127.0.0.1} while the public URL is
@@ -24,58 +22,46 @@ import org.junit.jupiter.api.Test;
 class SignInHostTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private TestingIdp idp;
-    private TestingBroker broker;
+    @RegisterExtension
+    final BrokerScene scene = BrokerScene.asTheGuideSays();
+
     private final TestingBrowser browser = new TestingBrowser();
-
-    @BeforeEach
-    void start() {
-        idp = TestingIdp.start();
-        broker = TestingBroker.start();
-        broker.configureAsTheGuideSays(idp);
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-        idp.close();
-    }
 
     @Test
     void aSignInStartedAtAnotherHostNameGoesToThePublicHostFirstAndSucceeds() throws Exception {
-        assertThat(broker.baseUri().getHost()).isEqualTo("localhost");
-        idp.nextSignIn("sub-alice", alice());
+        assertThat(scene.broker().baseUri().getHost()).isEqualTo("localhost");
+        scene.idp().nextSignIn("sub-alice", alice());
 
         HttpResponse<String> first = browser.navigate(otherHost("/api/users/authenticate/GenericOidc?redirectAfterLoginTo=/app/teams"));
 
         assertThat(first.statusCode()).isEqualTo(302);
         assertThat(first.headers().firstValue("Location"))
-                .hasValue(broker.baseUri() + "/api/users/authenticate/GenericOidc?redirectAfterLoginTo=%2Fapp%2Fteams&hostChecked=1");
+                .hasValue(scene.broker().baseUri() + "/api/users/authenticate/GenericOidc?redirectAfterLoginTo=%2Fapp%2Fteams&hostChecked=1");
         assertThat(first.headers().allValues("Set-Cookie")).isEmpty();
-        assertThat(broker.count("select count(*) from login_transactions")).isZero();
+        assertThat(scene.broker().count("select count(*) from login_transactions")).isZero();
 
         List<HttpResponse<String>> hops = browser.follow(URI.create(first.headers().firstValue("Location").orElseThrow()));
 
         HttpResponse<String> callback = hops.stream().filter(h -> h.uri().getPath().startsWith("/api/users/authenticatedToken/"))
                 .findFirst().orElseThrow();
         assertThat(callback.statusCode()).as(callback.body()).isEqualTo(303);
-        assertThat(callback.headers().firstValue("Location")).hasValue(broker.baseUri() + "/app/teams");
-        HttpResponse<String> me = browser.getJson(broker.uri("/api/users/me"));
+        assertThat(callback.headers().firstValue("Location")).hasValue(scene.broker().baseUri() + "/app/teams");
+        HttpResponse<String> me = browser.getJson(scene.broker().uri("/api/users/me"));
         assertThat(me.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(me.body()).get("username").asText()).isEqualTo("alice");
-        assertThat(broker.strings("select outcome from events where type = 'sign-in'")).containsExactly("success");
+        assertThat(scene.broker().strings("select outcome from events where type = 'sign-in'")).containsExactly("success");
     }
 
     @Test
     void theTestModeAndItsTargetAreKeptAndAStartOnThePublicHostIsNotRedirected() {
         HttpResponse<String> test = browser.navigate(otherHost("/api/users/authenticate/GenericOidc?mode=test&redirectAfterLoginTo=/a%20b?c=d%26e"));
         assertThat(test.statusCode()).isEqualTo(302);
-        assertThat(test.headers().firstValue("Location")).hasValue(broker.baseUri()
+        assertThat(test.headers().firstValue("Location")).hasValue(scene.broker().baseUri()
                 + "/api/users/authenticate/GenericOidc?redirectAfterLoginTo=%2Fa+b%3Fc%3Dd%26e&mode=test&hostChecked=1");
 
-        HttpResponse<String> onPublic = browser.navigate(broker.uri("/api/users/authenticate/GenericOidc"));
+        HttpResponse<String> onPublic = browser.navigate(scene.broker().uri("/api/users/authenticate/GenericOidc"));
         assertThat(onPublic.statusCode()).isEqualTo(302);
-        assertThat(onPublic.headers().firstValue("Location").orElseThrow()).startsWith(idp.issuer());
+        assertThat(onPublic.headers().firstValue("Location").orElseThrow()).startsWith(scene.idp().issuer());
     }
 
     @Test
@@ -84,13 +70,13 @@ class SignInHostTest {
         HttpResponse<String> start = browser.navigate(otherHost("/api/users/authenticate/GenericOidc?hostChecked=1"));
 
         assertThat(start.statusCode()).isEqualTo(302);
-        assertThat(start.headers().firstValue("Location").orElseThrow()).startsWith(idp.issuer());
-        assertThat(broker.count("select count(*) from login_transactions")).isEqualTo(1);
+        assertThat(start.headers().firstValue("Location").orElseThrow()).startsWith(scene.idp().issuer());
+        assertThat(scene.broker().count("select count(*) from login_transactions")).isEqualTo(1);
     }
 
     @Test
     void aCallbackThatLostItsCookieToAnotherHostNameSaysSoAndNamesTheAddressToUse() {
-        idp.nextSignIn("sub-alice", alice());
+        scene.idp().nextSignIn("sub-alice", alice());
         // a sign-in that did start at 127.0.0.1 (its cookie kept for 127.0.0.1), back from the IdP at the public URL
         HttpResponse<String> start = browser.navigate(otherHost("/api/users/authenticate/GenericOidc?hostChecked=1"));
         assertThat(browser.cookie("idb_login")).isPresent();
@@ -102,17 +88,17 @@ class SignInHostTest {
 
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("state_other_host")
-                .contains("started at 127.0.0.1:" + broker.baseUri().getPort())
-                .contains("Open " + broker.baseUri() + "/app/sign-in and sign in from there")
+                .contains("started at 127.0.0.1:" + scene.broker().baseUri().getPort())
+                .contains("Open " + scene.broker().baseUri() + "/app/sign-in and sign in from there")
                 .doesNotContain("another browser");
         assertThat(browser.cookie("idb_session")).isEmpty();
-        assertThat(broker.strings("select reason from events where type = 'sign-in'")).containsExactly("state_other_host");
+        assertThat(scene.broker().strings("select reason from events where type = 'sign-in'")).containsExactly("state_other_host");
     }
 
     @Test
     void aCallbackCarriedToAnotherBrowserAtTheSameHostIsStillToldItIsAnotherBrowser() {
-        idp.nextSignIn("sub-alice", alice());
-        HttpResponse<String> start = browser.navigate(broker.uri("/api/users/authenticate/GenericOidc"));
+        scene.idp().nextSignIn("sub-alice", alice());
+        HttpResponse<String> start = browser.navigate(scene.broker().uri("/api/users/authenticate/GenericOidc"));
         HttpResponse<String> atIdp = browser.navigate(URI.create(start.headers().firstValue("Location").orElseThrow()));
         URI callback = URI.create(atIdp.headers().firstValue("Location").orElseThrow());
 
@@ -123,7 +109,7 @@ class SignInHostTest {
     }
 
     private URI otherHost(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + broker.baseUri().getPort() + pathAndQuery);
+        return URI.create("http://127.0.0.1:" + scene.broker().baseUri().getPort() + pathAndQuery);
     }
 
     private static Map<String, Object> alice() {

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.db.Database;
 import org.idbroker.core.db.DatabaseSettings;
 import org.idbroker.core.sessions.SessionLifetimes;
@@ -57,7 +58,7 @@ public final class TestingBroker implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         try {
-            this.server = BrokerServer.start(options, database, key, types);
+            this.server = BrokerServer.start(options, database, new SecretCipher(key), types);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -178,7 +179,7 @@ public final class TestingBroker implements AutoCloseable {
     public static CliResult run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
+        CommandLine cli = Main.commandLine(args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);

@@ -33,12 +33,14 @@ import org.idbroker.server.operations.NodeOperations;
 import org.idbroker.server.operations.Operations;
 import org.idbroker.server.operations.OperationsModule;
 import org.idbroker.server.providers.ProviderRegistry;
+import org.idbroker.server.providers.DefaultInstances;
 import org.idbroker.server.providers.ProviderTypes;
 import org.idbroker.server.sessions.SessionMaintenance;
 import org.idbroker.server.sessions.SessionsModule;
 import org.idbroker.server.web.oidc.BackchannelDelivery;
 import org.idbroker.server.web.oidc.OidcMaintenance;
 import org.idbroker.server.web.oidc.OidcModule;
+import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -73,8 +75,8 @@ public final class BrokerServer implements AutoCloseable {
         this.config = config;
         this.operations = operations;
         this.housekeeping = new Housekeeping(injector.getInstance(LoginTransactions.class), injector.getInstance(PasswordThrottle.class),
-                injector.getInstance(Events.class),
-                operations.operations().eventRetention(), injector.getInstance(Clock.class));
+                injector.getInstance(Events.class), operations.operations().eventRetention(), injector.getInstance(Clock.class),
+                injector.getInstance(Jdbi.class), injector.getInstance(SecretCipher.class));
     }
 
     /**
@@ -149,22 +151,22 @@ public final class BrokerServer implements AutoCloseable {
      * @throws PortInUseException when the port is taken
      * @throws org.idbroker.core.db.DatabaseUnavailableException when the database cannot be reached or migrated
      */
-    public static BrokerServer start(Options options, Database database, byte[] masterKey, ProviderTypes types,
+    public static BrokerServer start(Options options, Database database, SecretCipher cipher, ProviderTypes types,
             Module... extraModules) {
-        return start(options, database, masterKey, types, (db, cipher) -> { }, extraModules);
+        return start(options, database, cipher, types, (db, c) -> { }, extraModules);
     }
 
     /**
-     * As {@link #start(Options, Database, byte[], ProviderTypes, Module...)}, running {@code beforeServing}
+     * As {@link #start(Options, Database, SecretCipher, ProviderTypes, Module...)}, running {@code beforeServing}
      * on the migrated database (such as {@code --apply}): the node serves only once it is done, and its
      * failure stops the start.
      */
-    public static BrokerServer start(Options options, Database database, byte[] masterKey, ProviderTypes types,
+    public static BrokerServer start(Options options, Database database, SecretCipher cipher, ProviderTypes types,
             DatabaseStep beforeServing, Module... extraModules) {
-        SecretCipher cipher = new SecretCipher(masterKey);
         FutureTask<Void> databaseReady = new FutureTask<>(() -> {
             database.connect().migrate();
             MasterKeyCheck.verify(database.jdbi(), cipher);
+            DefaultInstances.seed(types, database.jdbi());
             beforeServing.run(database, cipher);
             return null;
         });

@@ -7,9 +7,12 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.idbroker.core.crypto.MasterKeyCheck;
+import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.events.Events;
 import org.idbroker.core.signin.LoginTransactions;
 import org.idbroker.core.signin.PasswordThrottle;
+import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * table by at most what ten minutes of it insert, and events older than the retention every
  * {@link #EVENT_INTERVAL} (ended sessions are {@code SessionMaintenance}'s). Expired rows are already
  * refused when read; this keeps the tables small. Every node may run it: the deletes are idempotent, and
- * done in batches so no statement holds many rows at once.
+ * done in batches so no statement holds many rows at once. It also re-reads, every
+ * {@link MasterKeyCheck#FOLLOW_INTERVAL_SECONDS} seconds, which master key the database's secrets are under, so a
+ * node given both keys encrypts with the new one soon after {@code idbroker rotate-master-key}.
  */
 final class Housekeeping implements AutoCloseable {
 
@@ -36,7 +41,10 @@ final class Housekeeping implements AutoCloseable {
     });
 
     /** @param eventRetention how long events are kept, {@link Duration#ZERO} for ever */
-    Housekeeping(LoginTransactions transactions, PasswordThrottle throttle, Events events, Duration eventRetention, Clock clock) {
+    Housekeeping(LoginTransactions transactions, PasswordThrottle throttle, Events events, Duration eventRetention, Clock clock,
+            Jdbi jdbi, SecretCipher cipher) {
+        requireNonNull(jdbi, "jdbi is null");
+        requireNonNull(cipher, "cipher is null");
         requireNonNull(transactions, "transactions is null");
         requireNonNull(throttle, "throttle is null");
         requireNonNull(events, "events is null");
@@ -65,6 +73,14 @@ final class Housekeeping implements AutoCloseable {
                 }
             }, EVENT_FIRST_RUN.toSeconds(), EVENT_INTERVAL.toSeconds(), TimeUnit.SECONDS);
         }
+        int follow = MasterKeyCheck.FOLLOW_INTERVAL_SECONDS;
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                MasterKeyCheck.follow(jdbi, cipher);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not read which master key the secrets are under: {}", e.getMessage());
+            }
+        }, follow, follow, TimeUnit.SECONDS);
     }
 
     @Override

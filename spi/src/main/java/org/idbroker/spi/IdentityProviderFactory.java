@@ -1,6 +1,7 @@
 package org.idbroker.spi;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Entry point of an identity provider module, found with {@link java.util.ServiceLoader}.
@@ -35,6 +36,14 @@ public interface IdentityProviderFactory {
      */
     default boolean defaultForNewInstances() {
         return false;
+    }
+
+    /**
+     * The instance a broker gets of this type once, disabled, when it first runs with the type installed; an
+     * instance an administrator deletes afterwards stays deleted. The default is none.
+     */
+    default Optional<DefaultInstance> defaultInstance() {
+        return Optional.empty();
     }
 
     /**

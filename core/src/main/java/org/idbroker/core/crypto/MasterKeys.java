@@ -55,6 +55,32 @@ public final class MasterKeys {
         }
     }
 
+    /**
+     * Reads a key that must exist already (the previous key of a rotation, the new key it rotates to): from the
+     * environment variable {@code variable} when it holds one, else from {@code keyFile}; never creates one.
+     *
+     * @param keyFile the file, or {@code null} when none was named
+     * @param what what the key is, for messages ("the previous master key")
+     * @param howToGive the options that give it, for messages
+     */
+    public static byte[] read(String fromEnvironment, String variable, Path keyFile, String what, String howToGive) {
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return decode(fromEnvironment.trim(), variable);
+        }
+        if (keyFile == null) {
+            throw new IllegalStateException(what + " is needed: give it with " + howToGive);
+        }
+        if (!Files.isRegularFile(keyFile)) {
+            throw new IllegalStateException("the file of " + what + ", " + keyFile.toAbsolutePath() + ", does not exist"
+                    + " (make a new key with: openssl rand -base64 32 > FILE; chmod 600 FILE)");
+        }
+        try {
+            return decode(Files.readString(keyFile).trim(), keyFile.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + what + " from " + keyFile.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
     private static byte[] decode(String base64, String where) {
         byte[] key;
         try {

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.idbroker.core.crypto.SealedColumn;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.users.Users;
 import org.jdbi.v3.core.Handle;
@@ -163,6 +164,9 @@ public final class SigningKeys {
                 .bind("expires", OffsetDateTime.ofInstant(retires.plus(schedule.keep()), ZoneOffset.UTC))
                 .execute();
     }
+
+    /** The private halves, sealed with the master key (for {@code rotate-master-key}). */
+    public static final SealedColumn SEALED = new SealedColumn("signing_keys", "kid", "private_jwk", kid -> context((String) kid));
 
     private static String context(String kid) {
         return "signing-key:" + kid;

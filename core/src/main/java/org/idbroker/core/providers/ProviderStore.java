@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.idbroker.core.crypto.SecretCipher;
+import org.idbroker.core.crypto.SecretDecryptionException;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -93,6 +95,38 @@ public final class ProviderStore {
         Map<String, String> secrets = new LinkedHashMap<>();
         parse(rs.getString("secrets")).forEach((name, sealed) -> secrets.put(name, cipher.decryptString(sealed, context(id, name))));
         return new ProviderRecord(id, rs.getString("type"), parse(rs.getString("settings")), secrets, rs.getLong("version"));
+    }
+
+    /**
+     * Seals every provider's secrets with the cipher's active key, in the caller's transaction, the rows locked
+     * until it ends (for {@code rotate-master-key}). Neither the settings nor the version change: the secrets are
+     * the same, so no node rebuilds its providers.
+     *
+     * @return how many secrets were sealed again
+     */
+    public static int reseal(Handle h, SecretCipher cipher) {
+        int changed = 0;
+        for (Map<String, Object> row : h.createQuery("select id, secrets::text as secrets from providers order by id for update")
+                .mapToMap().list()) {
+            String id = (String) row.get("id");
+            Map<String, String> sealed = parse((String) row.get("secrets"));
+            Map<String, String> resealed = new LinkedHashMap<>();
+            for (Map.Entry<String, String> secret : sealed.entrySet()) {
+                try {
+                    resealed.put(secret.getKey(), cipher.resealString(secret.getValue(), context(id, secret.getKey())));
+                } catch (SecretDecryptionException e) {
+                    throw new SecretDecryptionException("the secret '" + secret.getKey() + "' of provider '" + id
+                            + "' does not decrypt: " + e.getMessage());
+                }
+            }
+            int changes = (int) sealed.keySet().stream().filter(name -> !sealed.get(name).equals(resealed.get(name))).count();
+            if (changes > 0) {
+                h.createUpdate("update providers set secrets = cast(:secrets as jsonb) where id = :id")
+                        .bind("secrets", json(resealed)).bind("id", id).execute();
+                changed += changes;
+            }
+        }
+        return changed;
     }
 
     private static String context(String id, String name) {

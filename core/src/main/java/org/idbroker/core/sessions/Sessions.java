@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.idbroker.core.crypto.SealedColumn;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.crypto.Tokens;
 import org.idbroker.core.users.Caller;
@@ -230,6 +231,9 @@ public final class Sessions {
                 "absoluteLimit", OffsetDateTime.ofInstant(now.minus(current.absolute()), ZoneOffset.UTC),
                 "idleLimit", OffsetDateTime.ofInstant(now.minus(current.idle()), ZoneOffset.UTC));
     }
+
+    /** The upstream ID tokens kept for logout, sealed with the master key (for {@code rotate-master-key}). */
+    public static final SealedColumn SEALED = new SealedColumn("sessions", "token_hash", "id_token", hash -> context((byte[]) hash));
 
     private static String context(byte[] tokenHash) {
         return "session-id-token:" + HexFormat.of().formatHex(tokenHash);

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.idbroker.core.crypto.SealedColumn;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.crypto.Tokens;
 import org.jdbi.v3.core.Jdbi;
@@ -151,6 +152,10 @@ public final class LoginTransactions {
         } while (deleted == PURGE_BATCH);
         return total;
     }
+
+    /** The provider's remembered values, sealed with the master key (for {@code rotate-master-key}). */
+    public static final SealedColumn SEALED = new SealedColumn("login_transactions", "state_hash", "remembered",
+            hash -> context((byte[]) hash));
 
     private static String context(byte[] stateHash) {
         return "login-transaction:" + HexFormat.of().formatHex(stateHash);

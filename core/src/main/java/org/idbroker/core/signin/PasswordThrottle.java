@@ -76,7 +76,11 @@ public final class PasswordThrottle {
 
     /** The three limits. */
     public record Limits(Limit perUserAndAddress, Limit perUser, Limit perAddress) {
-        public static final Limits DEFAULT = new Limits(Limit.parse("5/15m"), Limit.parse("20/5m"), Limit.parse("100/15m"));
+        public static final String DEFAULT_PER_USER_AND_ADDRESS = "5/15m";
+        public static final String DEFAULT_PER_USER = "20/5m";
+        public static final String DEFAULT_PER_ADDRESS = "100/15m";
+        public static final Limits DEFAULT = new Limits(Limit.parse(DEFAULT_PER_USER_AND_ADDRESS), Limit.parse(DEFAULT_PER_USER),
+                Limit.parse(DEFAULT_PER_ADDRESS));
 
         public Limits {
             requireNonNull(perUserAndAddress, "perUserAndAddress is null");

@@ -22,12 +22,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import org.idbroker.it.support.BrokerScene;
 import org.idbroker.it.support.TestingBroker;
 import org.idbroker.it.support.TestingBrowser;
-import org.idbroker.it.support.TestingIdp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Relying parties that try what an attacker would: bent redirect URIs, missing or downgraded PKCE, codes
@@ -39,29 +39,22 @@ class HostileRelyingPartyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String REDIRECT = "https://app.example.com/cb";
     private final HttpClient http = HttpClient.newHttpClient();
-    private TestingIdp idp;
-    private TestingBroker broker;
+
+    @RegisterExtension
+    final BrokerScene scene = BrokerScene.asTheGuideSays();
+
     private TestingBrowser browser;
     private String secret;
 
     @BeforeEach
     void start() {
-        idp = TestingIdp.start();
-        broker = TestingBroker.start();
-        broker.configureAsTheGuideSays(idp);
         secret = create("app", "confidential", "--redirect-uri", REDIRECT, "--redirect-uri", "https://app.example.com/other");
         create("spa", "public", "--redirect-uri", REDIRECT);
         create("other", "confidential", "--redirect-uri", REDIRECT);
         browser = new TestingBrowser();
-        idp.nextSignIn("sub-alice", OpenIdClientTest.alice());
-        browser.signIn(broker, "GenericOidc");
+        scene.idp().nextSignIn("sub-alice", OpenIdClientTest.alice());
+        browser.signIn(scene.broker(), "GenericOidc");
         assertThat(browser.cookie("idb_session")).isPresent();
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-        idp.close();
     }
 
     @Test
@@ -80,15 +73,15 @@ class HostileRelyingPartyTest {
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(unknown.headers().firstValue("Location")).isEmpty();
         assertThat(unknown.body()).contains("not registered at this broker");
-        assertThat(broker.count("select count(*) from authorization_codes")).isZero();
-        assertThat(broker.count("select count(*) from authorization_requests")).isZero();
+        assertThat(scene.broker().count("select count(*) from authorization_codes")).isZero();
+        assertThat(scene.broker().count("select count(*) from authorization_requests")).isZero();
     }
 
     @Test
     void pkceIsRequiredForPublicClientsAndOnlyS256() {
         Map<String, String> noPkce = params("spa", REDIRECT, null, "st");
         assertThat(errorAtClient(noPkce)).containsEntry("error", "invalid_request").containsEntry("state", "st")
-                .containsEntry("iss", broker.baseUri().toString());
+                .containsEntry("iss", scene.broker().baseUri().toString());
 
         Map<String, String> plain = params("spa", REDIRECT, "v".repeat(50), "st");
         plain.put("code_challenge_method", "plain");
@@ -101,7 +94,7 @@ class HostileRelyingPartyTest {
         Map<String, String> token = params("app", REDIRECT, null, "st");
         token.put("response_type", "token");
         assertThat(errorAtClient(token)).containsEntry("error", "unsupported_response_type");
-        assertThat(broker.count("select count(*) from authorization_codes")).isZero();
+        assertThat(scene.broker().count("select count(*) from authorization_codes")).isZero();
     }
 
     @Test
@@ -112,7 +105,7 @@ class HostileRelyingPartyTest {
         HttpResponse<String> again = redeem("app", secret, code, REDIRECT, verifier);
         assertThat(again.statusCode()).isEqualTo(400);
         assertThat(error(again)).isEqualTo("invalid_grant");
-        assertThat(broker.strings("select reason from events where type = 'client-sign-in' and outcome = 'failure'"))
+        assertThat(scene.broker().strings("select reason from events where type = 'client-sign-in' and outcome = 'failure'"))
                 .contains("code_replayed");
 
         String otherSecret = rotate("other");
@@ -136,12 +129,12 @@ class HostileRelyingPartyTest {
         HttpResponse<String> stolen = post(Map.of("grant_type", "refresh_token", "refresh_token", refresh),
                 basic("other", otherSecret));
         assertThat(error(stolen)).isEqualTo("invalid_grant");
-        assertThat(broker.count("select count(*) from refresh_families where revoked_at is null")).isEqualTo(1);
+        assertThat(scene.broker().count("select count(*) from refresh_families where revoked_at is null")).isEqualTo(1);
 
         assertThat(error(redeem("app", secret, code, REDIRECT, verifier))).isEqualTo("invalid_grant");
         HttpResponse<String> afterReplay = post(Map.of("grant_type", "refresh_token", "refresh_token", refresh), basic("app", secret));
         assertThat(error(afterReplay)).isEqualTo("invalid_grant");
-        assertThat(broker.count("select count(*) from refresh_families where revoked_at is null")).isZero();
+        assertThat(scene.broker().count("select count(*) from refresh_families where revoked_at is null")).isZero();
     }
 
     @Test
@@ -154,7 +147,7 @@ class HostileRelyingPartyTest {
         assertThat(body.has("id_token")).isFalse();
         assertThat(body.has("refresh_token")).isFalse();
         // the API the job calls asks the broker about the token, as a confidential client of its own (the README's example)
-        HttpResponse<String> introspected = http.send(HttpRequest.newBuilder(broker.uri("/oauth2/introspect"))
+        HttpResponse<String> introspected = http.send(HttpRequest.newBuilder(scene.broker().uri("/oauth2/introspect"))
                 .header("Content-Type", "application/x-www-form-urlencoded").header("Authorization", basic("app", secret))
                 .POST(HttpRequest.BodyPublishers.ofString(form(Map.of("token", body.get("access_token").asText())))).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -206,11 +199,11 @@ class HostileRelyingPartyTest {
 
     @Test
     void aPersonOutsideTheClientsTeamsGetsAccessDeniedAtTheClient() {
-        assertThat(broker.cli("client", "update", "--client-id", "app", "--team", "Administrators").exitCode()).isZero();
+        assertThat(scene.broker().cli("client", "update", "--client-id", "app", "--team", "Administrators").exitCode()).isZero();
         Map<String, String> answer = errorAtClient(params("app", REDIRECT, "v".repeat(50), "st-team"));
         assertThat(answer).containsEntry("error", "access_denied").containsEntry("state", "st-team");
-        assertThat(broker.count("select count(*) from authorization_codes")).isZero();
-        assertThat(broker.strings("select reason from events where type = 'client-sign-in'")).contains("not_in_allowed_team");
+        assertThat(scene.broker().count("select count(*) from authorization_codes")).isZero();
+        assertThat(scene.broker().strings("select reason from events where type = 'client-sign-in'")).contains("not_in_allowed_team");
     }
 
     @Test
@@ -226,13 +219,13 @@ class HostileRelyingPartyTest {
     private String create(String id, String type, String... extra) {
         List<String> args = new ArrayList<>(List.of("client", "create", "--client-id", id, "--type", type));
         args.addAll(List.of(extra));
-        TestingBroker.CliResult created = broker.cli(args.toArray(String[]::new));
+        TestingBroker.CliResult created = scene.broker().cli(args.toArray(String[]::new));
         assertThat(created.exitCode()).as(created.err()).isZero();
         return created.out().lines().reduce((a, b) -> b).orElseThrow();
     }
 
     private String rotate(String id) {
-        TestingBroker.CliResult rotated = broker.cli("client", "rotate-secret", "--client-id", id);
+        TestingBroker.CliResult rotated = scene.broker().cli("client", "rotate-secret", "--client-id", id);
         assertThat(rotated.exitCode()).as(rotated.err()).isZero();
         return rotated.out().lines().reduce((a, b) -> b).orElseThrow();
     }
@@ -262,7 +255,7 @@ class HostileRelyingPartyTest {
     }
 
     private URI authorizeUri(Map<String, String> params) {
-        return broker.uri("/oauth2/authorize?" + form(params));
+        return scene.broker().uri("/oauth2/authorize?" + form(params));
     }
 
     /** Follows the broker's redirects until one leaves for the client; answers that redirect's parameters. */
@@ -289,7 +282,7 @@ class HostileRelyingPartyTest {
 
     private String code(String clientId, String redirect, String verifier) {
         Map<String, String> answer = atClient(params(clientId, redirect, verifier, "st-" + System.nanoTime()));
-        assertThat(answer).containsKey("code").containsEntry("iss", broker.baseUri().toString());
+        assertThat(answer).containsKey("code").containsEntry("iss", scene.broker().baseUri().toString());
         return answer.get("code");
     }
 
@@ -310,7 +303,7 @@ class HostileRelyingPartyTest {
     }
 
     private HttpResponse<String> post(Map<String, String> form, String authorization) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(broker.uri("/oauth2/token"))
+        HttpRequest.Builder request = HttpRequest.newBuilder(scene.broker().uri("/oauth2/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form(form)));
         if (authorization != null) {

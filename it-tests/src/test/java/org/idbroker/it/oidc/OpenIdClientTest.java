@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
+import org.idbroker.it.support.BrokerScene;
 import org.idbroker.it.support.TestingBroker;
 import org.idbroker.it.support.TestingBrowser;
-import org.idbroker.it.support.TestingIdp;
 import org.idbroker.it.support.TestingRelyingParty;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An application signs in through the broker with the certified relying-party library openid-client:
@@ -23,38 +23,31 @@ import org.junit.jupiter.api.Test;
 class OpenIdClientTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private TestingIdp idp;
-    private TestingBroker broker;
-    private TestingRelyingParty rp;
 
-    @BeforeEach
-    void start() {
-        idp = TestingIdp.start();
-        broker = TestingBroker.start();
-        broker.configureAsTheGuideSays(idp);
-    }
+    @RegisterExtension
+    final BrokerScene scene = BrokerScene.asTheGuideSays();
+
+    private TestingRelyingParty rp;
 
     @AfterEach
     void stop() {
         if (rp != null) {
             rp.close();
         }
-        broker.close();
-        idp.close();
     }
 
     @Test
     void aConfidentialClientSignsAPersonInAndLearnsWhoTheyAreAndTheirTeams() throws Exception {
         int port = TestingRelyingParty.freePort();
         String secret = register("grafana", "confidential", port);
-        rp = TestingRelyingParty.start(broker.baseUri().toString(), "grafana", secret, "basic", port);
-        idp.nextSignIn("sub-alice", alice());
+        rp = TestingRelyingParty.start(scene.broker().baseUri().toString(), "grafana", secret, "basic", port);
+        scene.idp().nextSignIn("sub-alice", alice());
 
         JsonNode result = signIn(new TestingBrowser());
 
-        String userId = broker.strings("select id::text from users where username = 'alice'").get(0);
+        String userId = scene.broker().strings("select id::text from users where username = 'alice'").get(0);
         JsonNode claims = result.get("claims");
-        assertThat(claims.get("iss").asText()).isEqualTo(broker.baseUri().toString());
+        assertThat(claims.get("iss").asText()).isEqualTo(scene.broker().baseUri().toString());
         assertThat(claims.get("sub").asText()).isEqualTo(userId).isNotEqualTo("sub-alice");
         assertThat(claims.get("aud").asText()).isEqualTo("grafana");
         assertThat(claims.get("preferred_username").asText()).isEqualTo("alice");
@@ -62,18 +55,18 @@ class OpenIdClientTest {
         assertThat(claims.get("groups")).extracting(JsonNode::asText).containsExactly("Everyone");
         assertThat(claims.has("at_hash")).isTrue();
         assertThat(claims.has("nonce")).isTrue();
-        assertThat(claims.get("sid").asText()).isEqualTo(broker.strings("select id::text from sessions").get(0));
+        assertThat(claims.get("sid").asText()).isEqualTo(scene.broker().strings("select id::text from sessions").get(0));
         assertThat(result.get("userinfo").get("sub").asText()).isEqualTo(userId);
         assertThat(result.get("userinfo").get("groups")).extracting(JsonNode::asText).containsExactly("Everyone");
-        assertThat(broker.strings("select outcome from events where type = 'client-sign-in'")).containsExactly("success");
+        assertThat(scene.broker().strings("select outcome from events where type = 'client-sign-in'")).containsExactly("success");
     }
 
     @Test
     void aPublicClientWithPkceAndAClientSecretPostClientBothSignIn() throws Exception {
         int port = TestingRelyingParty.freePort();
         register("spa", "public", port);
-        rp = TestingRelyingParty.start(broker.baseUri().toString(), "spa", null, "none", port);
-        idp.nextSignIn("sub-alice", alice());
+        rp = TestingRelyingParty.start(scene.broker().baseUri().toString(), "spa", null, "none", port);
+        scene.idp().nextSignIn("sub-alice", alice());
         TestingBrowser browser = new TestingBrowser();
         assertThat(signIn(browser).get("claims").get("preferred_username").asText()).isEqualTo("alice");
         rp.close();
@@ -81,10 +74,10 @@ class OpenIdClientTest {
         // a second application: the browser already has a broker session, so no trip to the IdP
         int other = TestingRelyingParty.freePort();
         String secret = register("wiki", "confidential", other);
-        rp = TestingRelyingParty.start(broker.baseUri().toString(), "wiki", secret, "post", other);
-        idp.drainRequests();
+        rp = TestingRelyingParty.start(scene.broker().baseUri().toString(), "wiki", secret, "post", other);
+        scene.idp().drainRequests();
         List<HttpResponse<String>> hops = browser.follow(rp.uri("/login"));
-        assertThat(hops).noneMatch(h -> h.uri().toString().startsWith(idp.issuer()));
+        assertThat(hops).noneMatch(h -> h.uri().toString().startsWith(scene.idp().issuer()));
         JsonNode result = JSON.readTree(hops.get(hops.size() - 1).body());
         assertThat(result.get("claims").get("aud").asText()).as(result.toString()).isEqualTo("wiki");
     }
@@ -93,8 +86,8 @@ class OpenIdClientTest {
     void refreshTokensRotateAndASpentOneRevokesTheWholeFamily() throws Exception {
         int port = TestingRelyingParty.freePort();
         String secret = register("grafana", "confidential", port);
-        rp = TestingRelyingParty.start(broker.baseUri().toString(), "grafana", secret, "basic", port);
-        idp.nextSignIn("sub-alice", alice());
+        rp = TestingRelyingParty.start(scene.broker().baseUri().toString(), "grafana", secret, "basic", port);
+        scene.idp().nextSignIn("sub-alice", alice());
         TestingBrowser browser = new TestingBrowser();
         String first = signIn(browser).get("refreshToken").asText();
 
@@ -111,18 +104,18 @@ class OpenIdClientTest {
         assertThat(replayed.get("body").get("error").asText()).isEqualTo("invalid_grant");
         // the thief's replay revoked the family: the legitimate newest token is dead too
         assertThat(refresh(browser, second).get("body").get("error").asText()).isEqualTo("invalid_grant");
-        assertThat(broker.count("select count(*) from refresh_families where revoked_at is not null")).isEqualTo(1);
+        assertThat(scene.broker().count("select count(*) from refresh_families where revoked_at is not null")).isEqualTo(1);
     }
 
     @Test
     void introspectionSaysWhichTokensAreActiveAndRevocationEndsARefreshTokensFamily() throws Exception {
         int port = TestingRelyingParty.freePort();
         String secret = register("api", "confidential", port);
-        rp = TestingRelyingParty.start(broker.baseUri().toString(), "api", secret, "basic", port);
-        idp.nextSignIn("sub-alice", alice());
+        rp = TestingRelyingParty.start(scene.broker().baseUri().toString(), "api", secret, "basic", port);
+        scene.idp().nextSignIn("sub-alice", alice());
         TestingBrowser browser = new TestingBrowser();
         JsonNode signedIn = signIn(browser);
-        String userId = broker.strings("select id::text from users where username = 'alice'").get(0);
+        String userId = scene.broker().strings("select id::text from users where username = 'alice'").get(0);
 
         JsonNode access = get(browser, "/introspect?token=" + enc(signedIn.get("accessToken").asText()));
         assertThat(access.get("active").asBoolean()).as(access.toString()).isTrue();
@@ -137,7 +130,7 @@ class OpenIdClientTest {
         assertThat(get(browser, "/revoke?token=" + enc(refresh)).get("revoked").asBoolean()).isTrue();
         assertThat(get(browser, "/introspect?token=" + enc(refresh)).get("active").asBoolean()).isFalse();
         assertThat(refresh(browser, refresh).get("body").get("error").asText()).isEqualTo("invalid_grant");
-        assertThat(broker.count("select count(*) from refresh_families where revoked_at is not null")).isEqualTo(1);
+        assertThat(scene.broker().count("select count(*) from refresh_families where revoked_at is not null")).isEqualTo(1);
     }
 
     private JsonNode get(TestingBrowser browser, String path) throws Exception {
@@ -154,12 +147,12 @@ class OpenIdClientTest {
     void endingTheBrokerSessionKillsTheRefreshTokensOfThatSession() throws Exception {
         int port = TestingRelyingParty.freePort();
         String secret = register("grafana", "confidential", port);
-        rp = TestingRelyingParty.start(broker.baseUri().toString(), "grafana", secret, "basic", port);
-        idp.nextSignIn("sub-alice", alice());
+        rp = TestingRelyingParty.start(scene.broker().baseUri().toString(), "grafana", secret, "basic", port);
+        scene.idp().nextSignIn("sub-alice", alice());
         TestingBrowser browser = new TestingBrowser();
         String token = signIn(browser).get("refreshToken").asText();
 
-        HttpResponse<String> signedOut = browser.send(java.net.http.HttpRequest.newBuilder(broker.uri("/api/users/sign-out"))
+        HttpResponse<String> signedOut = browser.send(java.net.http.HttpRequest.newBuilder(scene.broker().uri("/api/users/sign-out"))
                 .header("X-Requested-With", "test").POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
         assertThat(signedOut.statusCode()).isLessThan(300);
 
@@ -169,10 +162,10 @@ class OpenIdClientTest {
     @Test
     void aClientRegisteredForEs256GetsEveryTokenSignedWithAnEcKeyOfTheJwks() throws Exception {
         int port = TestingRelyingParty.freePort();
-        String secret = broker.createClient("mobile-api", "--redirect-uri", TestingRelyingParty.redirectUri(port),
+        String secret = scene.broker().createClient("mobile-api", "--redirect-uri", TestingRelyingParty.redirectUri(port),
                 "--signing-alg", "ES256");
-        rp = TestingRelyingParty.start(broker.baseUri().toString(), "mobile-api", secret, "basic", port, Map.of("ID_TOKEN_ALG", "ES256"));
-        idp.nextSignIn("sub-alice", alice());
+        rp = TestingRelyingParty.start(scene.broker().baseUri().toString(), "mobile-api", secret, "basic", port, Map.of("ID_TOKEN_ALG", "ES256"));
+        scene.idp().nextSignIn("sub-alice", alice());
         TestingBrowser browser = new TestingBrowser();
 
         JsonNode result = signIn(browser);
@@ -181,7 +174,7 @@ class OpenIdClientTest {
         com.nimbusds.jwt.SignedJWT accessToken = com.nimbusds.jwt.SignedJWT.parse(result.get("accessToken").asText());
         assertThat(idToken.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
         assertThat(accessToken.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
-        JsonNode jwks = JSON.readTree(browser.getJson(broker.uri("/oauth2/jwks")).body());
+        JsonNode jwks = JSON.readTree(browser.getJson(scene.broker().uri("/oauth2/jwks")).body());
         assertThat(jwks.get("keys")).anySatisfy(k -> {
             assertThat(k.get("kid").asText()).isEqualTo(idToken.getHeader().getKeyID());
             assertThat(k.get("kty").asText()).isEqualTo("EC");
@@ -192,10 +185,10 @@ class OpenIdClientTest {
         JsonNode refreshed = refresh(browser, result.get("refreshToken").asText());
         assertThat(refreshed.get("status").asInt()).as(refreshed.toString()).isEqualTo(200);
         assertThat(refreshed.get("body").get("userinfo").get("sub").asText()).isEqualTo(idToken.getJWTClaimsSet().getSubject());
-        JsonNode discovery = JSON.readTree(browser.getJson(broker.uri("/.well-known/openid-configuration")).body());
+        JsonNode discovery = JSON.readTree(browser.getJson(scene.broker().uri("/.well-known/openid-configuration")).body());
         assertThat(discovery.get("id_token_signing_alg_values_supported")).extracting(JsonNode::asText)
                 .containsExactly("RS256", "ES256");
-        assertThat(broker.cli("client", "update", "--client-id", "mobile-api", "--signing-alg", "HS256").err())
+        assertThat(scene.broker().cli("client", "update", "--client-id", "mobile-api", "--signing-alg", "HS256").err())
                 .contains("RS256").contains("ES256");
     }
 
@@ -213,7 +206,7 @@ class OpenIdClientTest {
     }
 
     private String register(String clientId, String type, int port) {
-        TestingBroker.CliResult created = broker.cli("client", "create", "--client-id", clientId, "--name", clientId,
+        TestingBroker.CliResult created = scene.broker().cli("client", "create", "--client-id", clientId, "--name", clientId,
                 "--type", type, "--redirect-uri", TestingRelyingParty.redirectUri(port));
         assertThat(created.exitCode()).as(created.err()).isZero();
         return type.equals("public") ? null : created.out().lines().reduce((a, b) -> b).orElseThrow();

@@ -8,46 +8,29 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.idbroker.core.events.Events;
+import org.idbroker.it.support.BrokerScene;
 import org.idbroker.it.support.TestingApi;
-import org.idbroker.it.support.TestingBroker;
 import org.idbroker.it.support.TestingBrowser;
-import org.idbroker.it.support.TestingIdp;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The event log read as a stream with a cursor (for a SIEM), and events removed after their retention. */
 class EventStreamTest {
 
-    private TestingIdp idp;
-    private TestingBroker broker;
-    private TestingApi admin;
-
-    @BeforeEach
-    void start() {
-        idp = TestingIdp.start();
-        broker = TestingBroker.start();
-        broker.configureAsTheGuideSays(idp);
-        admin = TestingApi.signInAdministrator(broker, idp);
-    }
-
-    @AfterEach
-    void stop() {
-        broker.close();
-        idp.close();
-    }
+    @RegisterExtension
+    final BrokerScene scene = BrokerScene.asTheGuideSays().withAdministrator();
 
     @Test
     void readsEveryEventOnceInOrderWithACursor() {
         for (int i = 0; i < 5; i++) {
-            new TestingBrowser().navigate(broker.uri("/api/users/authenticatedToken/GenericOidc?code=c&state=forged-" + i));
+            new TestingBrowser().navigate(scene.broker().uri("/api/users/authenticatedToken/GenericOidc?code=c&state=forged-" + i));
         }
-        List<String> all = broker.strings("select id::text from events order by id");
+        List<String> all = scene.broker().strings("select id::text from events order by id");
 
         List<String> read = new ArrayList<>();
         long cursor = 0;
         for (int call = 0; call < 20; call++) {
-            JsonNode page = admin.get("/api/events?after=" + cursor + "&limit=2").json();
+            JsonNode page = scene.admin().get("/api/events?after=" + cursor + "&limit=2").json();
             page.get("items").forEach(item -> read.add(item.get("id").asText()));
             long next = page.get("next").asLong();
             if (page.get("items").isEmpty()) {
@@ -60,15 +43,15 @@ class EventStreamTest {
         // the reads themselves add no event, so the stream is exactly the log, oldest first, once each
         assertThat(read).isEqualTo(all);
 
-        new TestingBrowser().navigate(broker.uri("/api/users/authenticatedToken/GenericOidc?code=c&state=later"));
-        JsonNode later = admin.get("/api/events?after=" + cursor).json().get("items");
+        new TestingBrowser().navigate(scene.broker().uri("/api/users/authenticatedToken/GenericOidc?code=c&state=later"));
+        JsonNode later = scene.admin().get("/api/events?after=" + cursor).json().get("items");
         assertThat(later).hasSize(1);
         assertThat(later.get(0).get("reason").asText()).isEqualTo("state_unknown");
     }
 
     @Test
     void refusesACursorThatIsNotAnEventId() {
-        TestingApi.Reply reply = admin.get("/api/events?after=yesterday");
+        TestingApi.Reply reply = scene.admin().get("/api/events?after=yesterday");
 
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.error()).isEqualTo("invalid_after");
@@ -76,16 +59,16 @@ class EventStreamTest {
 
     @Test
     void removesEventsOlderThanTheRetentionOnly() {
-        new TestingBrowser().navigate(broker.uri("/api/users/authenticatedToken/GenericOidc?code=c&state=recent"));
-        broker.jdbi().useHandle(h -> h.execute("""
+        new TestingBrowser().navigate(scene.broker().uri("/api/users/authenticatedToken/GenericOidc?code=c&state=recent"));
+        scene.broker().jdbi().useHandle(h -> h.execute("""
                 insert into events (at, type, outcome, reason) select now() - interval '100 days', 'sign-in', 'failure', 'old'
                 from generate_series(1, 12)"""));
-        long recent = broker.count("select count(*) from events where reason is distinct from 'old'");
+        long recent = scene.broker().count("select count(*) from events where reason is distinct from 'old'");
 
-        int removed = new Events(broker.jdbi()).purgeOlderThan(Instant.now().minus(Duration.ofDays(90)), 5);
+        int removed = new Events(scene.broker().jdbi()).purgeOlderThan(Instant.now().minus(Duration.ofDays(90)), 5);
 
         assertThat(removed).isEqualTo(12);
-        assertThat(broker.count("select count(*) from events where reason = 'old'")).isZero();
-        assertThat(broker.count("select count(*) from events")).isEqualTo(recent);
+        assertThat(scene.broker().count("select count(*) from events where reason = 'old'")).isZero();
+        assertThat(scene.broker().count("select count(*) from events")).isEqualTo(recent);
     }
 }

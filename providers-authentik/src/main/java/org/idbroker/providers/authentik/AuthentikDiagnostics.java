@@ -31,8 +31,8 @@ final class AuthentikDiagnostics {
 
     /** A generic finding in Authentik's words, where Authentik behaves differently. */
     Finding reword(Finding finding) {
-        if (finding.check().equals("scopes") && finding.severity() == Finding.Severity.WARN
-                && config.scopes().contains("profile") && finding.message().contains(" scopes [groups] ")) {
+        if (finding.code().equals(Finding.SCOPES_NOT_LISTED) && finding.subjects().equals(List.of("groups"))
+                && config.scopes().contains("profile")) {
             return Finding.ok("scopes", "Authentik has no groups scope and ignores it: the groups claim comes with the profile"
                     + " scope, which is requested");
         }

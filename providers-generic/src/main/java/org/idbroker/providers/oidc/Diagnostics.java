@@ -258,7 +258,7 @@ final class Diagnostics {
         return Finding.warn("scopes", "the provider does not list the requested scopes " + unknown + " in scopes_supported"
                 + " (it lists " + supported + "). Providers may refuse them or, like Authentik, drop them silently: the"
                 + " claims they would bring (such as groups) are then simply missing. Add a scope mapping at the provider"
-                + " or remove them from Scopes");
+                + " or remove them from Scopes").withCode(Finding.SCOPES_NOT_LISTED, unknown);
     }
 
     private void pkce(OIDCProviderMetadata metadata, List<Finding> findings) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.idbroker.spi.DefaultInstance;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.IdentityProviderFactory;
 import org.idbroker.spi.InvalidSettingsException;
@@ -31,6 +32,8 @@ public class OidcProviderFactory implements IdentityProviderFactory {
 
     public static final String TYPE = "oidc";
     public static final String DISPLAY_NAME = "OpenID Connect";
+    /** The generic type's default instance, the id the Authentik guide registers its redirect URI with. */
+    public static final DefaultInstance DEFAULT_INSTANCE = new DefaultInstance("GenericOidc", DISPLAY_NAME);
 
     public static final String ISSUER = "issuer";
     public static final String CLIENT_ID = "clientId";
@@ -128,6 +131,12 @@ public class OidcProviderFactory implements IdentityProviderFactory {
     @Override
     public boolean defaultForNewInstances() {
         return TYPE.equals(type);
+    }
+
+    /** The generic type has the instance {@code GenericOidc}; a derived type has none. */
+    @Override
+    public Optional<DefaultInstance> defaultInstance() {
+        return TYPE.equals(type) ? Optional.of(DEFAULT_INSTANCE) : Optional.empty();
     }
 
     @Override

@@ -233,6 +233,8 @@ class DoctorFindingsTest {
 
         assertThat(scopes.severity()).isEqualTo(Severity.WARN);
         assertThat(scopes.message()).contains("[groups]").contains("Authentik").contains("silently");
+        assertThat(scopes.code()).isEqualTo(Finding.SCOPES_NOT_LISTED);
+        assertThat(scopes.subjects()).containsExactly("groups");
     }
 
     /** The discovery document from a server whose Date header is {@code offset} away from now. */

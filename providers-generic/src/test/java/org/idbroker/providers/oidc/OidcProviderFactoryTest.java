@@ -40,6 +40,13 @@ class OidcProviderFactoryTest {
     }
 
     @Test
+    void theGenericTypeBringsTheGuidesInstanceGenericOidcAndADerivedOneNone() {
+        assertThat(new OidcProviderFactory().defaultInstance())
+                .contains(new org.idbroker.spi.DefaultInstance("GenericOidc", "OpenID Connect"));
+        assertThat(new OidcProviderFactory("corp-oidc", "Corp", java.util.Map.of()).defaultInstance()).isEmpty();
+    }
+
+    @Test
     void isFoundByTheServiceLoader() {
         assertThat(ServiceLoader.load(IdentityProviderFactory.class).stream().map(ServiceLoader.Provider::get))
                 .anySatisfy(f -> {

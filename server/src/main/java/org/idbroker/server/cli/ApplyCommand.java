@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.server.config.ConfigApplier;
 import org.idbroker.server.config.ConfigFile;
 import picocli.CommandLine.Command;
@@ -44,7 +45,7 @@ final class ApplyCommand implements Callable<Integer> {
             + "(never the built-in teams, never the last administrator).")
     boolean prune;
 
-    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL:-http://localhost:8080}",
+    @Option(names = "--public-url", paramLabel = "URL",
             description = "The broker's public URL, from which the redirect URIs are built (default: ${DEFAULT-VALUE}). "
                     + "Env: IDBROKER_PUBLIC_URL.")
     URI publicUrl;
@@ -57,10 +58,10 @@ final class ApplyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             ConfigFile config = ConfigFile.parse(bytes);
-            byte[] masterKey = db.masterKey();
+            SecretCipher cipher = db.cipher();
             List<String> changes;
             try (DatabaseOptions.OpenDatabase open = db.open()) {
-                changes = new ConfigApplier(open.database().jdbi(), open.providerStore(masterKey), providers.load(),
+                changes = new ConfigApplier(open.database().jdbi(), open.providerStore(cipher), providers.load(),
                         normalizedUrl, System::getenv).apply(config, dryRun, prune);
             }
             changes.forEach(line -> out.println((dryRun ? "would " : "") + line));

@@ -108,8 +108,7 @@ final class ClientCommand implements Runnable {
         @Mixin
         DatabaseOptions db;
 
-        @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL:-http://localhost:8080}",
-                description = "The broker's public URL, to print the discovery URL (default: ${DEFAULT-VALUE}). Env: IDBROKER_PUBLIC_URL.")
+        @Option(names = "--public-url", paramLabel = "URL", description = "The broker's public URL, to print the discovery URL (default: ${DEFAULT-VALUE}). Env: IDBROKER_PUBLIC_URL.")
         URI publicUrl;
 
         @Override
@@ -175,17 +174,14 @@ final class ClientCommand implements Runnable {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Register an application. A confidential client's secret is printed once (or taken from --secret-file)."})
     static final class Create extends Base {
-        @Option(names = "--client-id", paramLabel = "ID", defaultValue = "${env:IDBROKER_CLIENT_ID}",
-                description = "The client id the application sends (1-64 letters, digits, '.', '_', '-'). Env: IDBROKER_CLIENT_ID.")
+        @Option(names = "--client-id", paramLabel = "ID", description = "The client id the application sends (1-64 letters, digits, '.', '_', '-'). Env: IDBROKER_CLIENT_ID.")
         String clientId;
 
-        @Option(names = "--type", paramLabel = "confidential|public", defaultValue = "confidential",
-                description = "confidential (a server that keeps a secret) or public (a browser or native app; PKCE required). "
+        @Option(names = "--type", paramLabel = "confidential|public", description = "confidential (a server that keeps a secret) or public (a browser or native app; PKCE required). "
                         + "Default: ${DEFAULT-VALUE}.")
         String type;
 
-        @Option(names = "--secret-file", paramLabel = "FILE", defaultValue = "${env:IDBROKER_CLIENT_SECRET_FILE}",
-                description = "File holding the secret to use, instead of printing a generated one. Env: IDBROKER_CLIENT_SECRET_FILE.")
+        @Option(names = "--secret-file", paramLabel = "FILE", description = "File holding the secret to use, instead of printing a generated one. Env: IDBROKER_CLIENT_SECRET_FILE.")
         Path secretFile;
 
         @Mixin
@@ -217,8 +213,7 @@ final class ClientCommand implements Runnable {
     @Command(name = "update", mixinStandardHelpOptions = true,
             description = "Change an application; options left out keep their value, list options given replace the list.")
     static final class Update extends Base {
-        @Option(names = "--client-id", paramLabel = "ID", defaultValue = "${env:IDBROKER_CLIENT_ID}",
-                description = "The client to change. Env: IDBROKER_CLIENT_ID.")
+        @Option(names = "--client-id", paramLabel = "ID", description = "The client to change. Env: IDBROKER_CLIENT_ID.")
         String clientId;
 
         @Mixin
@@ -241,8 +236,7 @@ final class ClientCommand implements Runnable {
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an application and its secrets.")
     static final class Delete extends Base {
-        @Option(names = "--client-id", paramLabel = "ID", defaultValue = "${env:IDBROKER_CLIENT_ID}",
-                description = "The client to delete. Env: IDBROKER_CLIENT_ID.")
+        @Option(names = "--client-id", paramLabel = "ID", description = "The client to delete. Env: IDBROKER_CLIENT_ID.")
         String clientId;
 
         @Override
@@ -274,16 +268,13 @@ final class ClientCommand implements Runnable {
     @Command(name = "rotate-secret", mixinStandardHelpOptions = true,
             description = "Give a confidential application a new secret; the old one keeps working for --overlap-minutes.")
     static final class RotateSecret extends Base {
-        @Option(names = "--client-id", paramLabel = "ID", defaultValue = "${env:IDBROKER_CLIENT_ID}",
-                description = "The client. Env: IDBROKER_CLIENT_ID.")
+        @Option(names = "--client-id", paramLabel = "ID", description = "The client. Env: IDBROKER_CLIENT_ID.")
         String clientId;
 
-        @Option(names = "--overlap-minutes", paramLabel = "N", defaultValue = "60",
-                description = "How long the old secret keeps working (default: ${DEFAULT-VALUE}; 0 ends it now).")
+        @Option(names = "--overlap-minutes", paramLabel = "N", description = "How long the old secret keeps working (default: ${DEFAULT-VALUE}; 0 ends it now).")
         long overlapMinutes;
 
-        @Option(names = "--secret-file", paramLabel = "FILE", defaultValue = "${env:IDBROKER_CLIENT_SECRET_FILE}",
-                description = "File holding the new secret, instead of printing a generated one. Env: IDBROKER_CLIENT_SECRET_FILE.")
+        @Option(names = "--secret-file", paramLabel = "FILE", description = "File holding the new secret, instead of printing a generated one. Env: IDBROKER_CLIENT_SECRET_FILE.")
         Path secretFile;
 
         @Override

@@ -7,12 +7,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.providers.ProviderRecord;
 import org.idbroker.server.BrokerConfig;
 import org.idbroker.server.providers.BrokerSettings;
 import org.idbroker.server.providers.InvalidConfigurationException;
 import org.idbroker.server.providers.ProviderConfigurator;
 import org.idbroker.server.providers.ProviderTypes;
+import org.idbroker.spi.IdentityProviderFactory;
 import org.idbroker.spi.SignInStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,51 +37,15 @@ final class ConfigureCommand implements Callable<Integer> {
     ProvidersOptions providers;
 
     @Option(names = "--provider", required = true, paramLabel = "ID",
-            description = "The instance id, used in its URLs, for example GenericOidc.")
+            description = "The instance id, used in its URLs (the redirect URI ends with it).")
     String provider;
 
-    @Option(names = "--type", paramLabel = "TYPE", description = "The provider type, for example oidc or authentik "
-            + "(default: the instance's current type; oidc for a new instance).")
+    @Option(names = "--type", paramLabel = "TYPE", description = "The provider type, one of those installed (listed below;"
+            + " default: the instance's current type, for a new instance the one marked as the default).")
     String type;
 
-    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL:-http://localhost:8080}",
-            description = "The broker's public URL, to print the redirect URI (default: ${DEFAULT-VALUE}). Env: IDBROKER_PUBLIC_URL.")
+    @Option(names = "--public-url", paramLabel = "URL", description = "The broker's public URL, to print the redirect URI (default: ${DEFAULT-VALUE}). Env: IDBROKER_PUBLIC_URL.")
     URI publicUrl;
-
-    @Option(names = "--enabled", paramLabel = "true|false", description = "Enabled.")
-    String enabled;
-
-    @Option(names = "--display-name", paramLabel = "TEXT", description = "Display Name: the sign-in button's text.")
-    String displayName;
-
-    @Option(names = "--issuer", paramLabel = "URL", description = "Issuer.")
-    String issuer;
-
-    @Option(names = "--client-id", paramLabel = "ID", description = "Client ID.")
-    String clientId;
-
-    @Option(names = "--client-secret-file", paramLabel = "FILE",
-            description = "File holding the Client Secret (never given on the command line itself).")
-    Path clientSecretFile;
-
-    @Option(names = "--scopes", paramLabel = "SCOPES", description = "Scopes, separated by spaces, such as \"openid profile email groups\".")
-    String scopes;
-
-    @Option(names = "--role-claim-type", paramLabel = "CLAIM", description = "Role Claim Type, such as groups.")
-    String roleClaimType;
-
-    @Option(names = "--username-claim-type", paramLabel = "CLAIM", description = "Username Claim Type, such as preferred_username.")
-    String usernameClaimType;
-
-    @Option(names = "--resource", paramLabel = "VALUE", description = "Resource (sent as the resource parameter); empty to clear.")
-    String resource;
-
-    @Option(names = "--allow-auto-user-creation", paramLabel = "true|false", description = "Allow Auto User Creation.")
-    String allowAutoUserCreation;
-
-    @Option(names = "--trust-email", paramLabel = "true|false",
-            description = "Trust Email: link to an account with the same email even when email_verified is not true.")
-    String trustEmail;
 
     @Option(names = "--set", paramLabel = "NAME=VALUE", description = "Any other setting of the type, by its name (repeatable).")
     Map<String, String> other = new LinkedHashMap<>();
@@ -93,34 +59,31 @@ final class ConfigureCommand implements Callable<Integer> {
                     + " (repeatable).")
     Map<String, Path> secretFiles = new LinkedHashMap<>();
 
+    /** The options of the installed types' settings, made before the command line is parsed ({@link #withOptionsOf}). */
+    private ProviderSettingOptions settingOptions;
+
+    /** Gives the command one option per setting of these types, and the types' list at the end of its help. */
+    static void withOptionsOf(picocli.CommandLine configure, ProviderTypes types) {
+        ConfigureCommand command = configure.getCommand();
+        command.settingOptions = ProviderSettingOptions.addTo(configure.getCommandSpec(), types);
+        String defaultType = types.defaultForNewInstances().map(IdentityProviderFactory::type).orElse("");
+        configure.getCommandSpec().usageMessage().footer("", "Installed types: " + String.join(", ", types.all().stream()
+                .map(f -> f.type() + " (" + f.displayName() + (f.type().equals(defaultType) ? ", the default" : "") + ")")
+                .toList()) + ".");
+    }
+
     @Override
     public Integer call() {
         URI normalizedUrl = CliException.publicUrl(publicUrl);
         Map<String, String> settings = new LinkedHashMap<>(other);
-        put(settings, "enabled", enabled);
-        put(settings, "displayName", displayName);
-        put(settings, "issuer", issuer);
-        put(settings, "clientId", clientId);
-        put(settings, "scopes", scopes);
-        put(settings, "roleClaimType", roleClaimType);
-        put(settings, "usernameClaimType", usernameClaimType);
-        put(settings, "resource", resource);
-        put(settings, "allowAutoUserCreation", allowAutoUserCreation);
-        put(settings, "trustEmail", trustEmail);
+        settings.putAll(settingOptions.settings());
+        Map<String, String> secrets = new LinkedHashMap<>(settingOptions.secrets());
         otherFiles.forEach((name, file) -> settings.put(name, read(file, "the file of the setting " + name).strip()));
-        Map<String, String> secrets = new LinkedHashMap<>();
         secretFiles.forEach((name, file) -> secrets.put(name, read(file, "the secret file of " + name).strip()));
-        if (clientSecretFile != null) {
-            try {
-                secrets.put("clientSecret", Files.readString(clientSecretFile).strip());
-            } catch (IOException e) {
-                throw new CliException("cannot read the client secret file " + clientSecretFile + ": " + e.getMessage());
-            }
-        }
         ProviderTypes types = providers.load();
-        byte[] masterKey = db.masterKey();
-        try (DatabaseOptions.OpenDatabase open = db.openForSeeding()) {
-            ProviderConfigurator configurator = new ProviderConfigurator(open.providerStore(masterKey),
+        SecretCipher cipher = db.cipher();
+        try (DatabaseOptions.OpenDatabase open = db.openForSeeding(types)) {
+            ProviderConfigurator configurator = new ProviderConfigurator(open.providerStore(cipher),
                     types);
             ProviderRecord saved;
             try {
@@ -148,12 +111,6 @@ final class ConfigureCommand implements Callable<Integer> {
             return Files.readString(file);
         } catch (IOException e) {
             throw new CliException("cannot read " + what + ", " + file + ": " + e.getMessage());
-        }
-    }
-
-    private static void put(Map<String, String> settings, String name, String value) {
-        if (value != null) {
-            settings.put(name, value);
         }
     }
 }

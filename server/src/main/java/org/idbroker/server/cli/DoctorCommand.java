@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.providers.ProviderRecord;
 import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.server.providers.BrokerSettings;
@@ -32,18 +33,17 @@ final class DoctorCommand implements Callable<Integer> {
             description = "The provider instance to check, even when disabled (default: every enabled one).")
     String provider;
 
-    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL:-http://localhost:8080}",
-            description = "The broker's public URL, from which the redirect URI is built (default: ${DEFAULT-VALUE}). "
+    @Option(names = "--public-url", paramLabel = "URL", description = "The broker's public URL, from which the redirect URI is built (default: ${DEFAULT-VALUE}). "
                     + "Env: IDBROKER_PUBLIC_URL.")
     URI publicUrl;
 
     @Override
     public Integer call() {
         URI normalizedUrl = CliException.publicUrl(publicUrl);
-        byte[] masterKey = db.masterKey();
+        SecretCipher cipher = db.cipher();
         PrintWriter out = spec.commandLine().getOut();
         try (DatabaseOptions.OpenDatabase open = db.open()) {
-            ProviderStore store = open.providerStore(masterKey);
+            ProviderStore store = open.providerStore(cipher);
             ProviderDoctor doctor = new ProviderDoctor(ProviderTypesLoader.load(), normalizedUrl);
             List<ProviderRecord> records;
             if (provider != null) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.server.config.ConfigExporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,10 +32,10 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        byte[] masterKey = db.masterKey();
+        SecretCipher cipher = db.cipher();
         String yaml;
         try (DatabaseOptions.OpenDatabase open = db.open()) {
-            yaml = new ConfigExporter(open.database().jdbi(), open.providerStore(masterKey), providers.load()).export();
+            yaml = new ConfigExporter(open.database().jdbi(), open.providerStore(cipher), providers.load()).export();
         }
         if (output == null) {
             spec.commandLine().getOut().print(yaml);

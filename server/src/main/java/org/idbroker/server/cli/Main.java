@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "IdBroker: sign in with your identity provider, map groups to permissions.",
         subcommands = {StartDevCommand.class, StartCommand.class, AdminCommand.class, ConfigureCommand.class,
                 DoctorCommand.class, SupportBundleCommand.class, ClientCommand.class, MigrateCommand.class,
-                ExportCommand.class, ApplyCommand.class},
+                RotateMasterKeyCommand.class, ExportCommand.class, ApplyCommand.class, HealthCommand.class},
         footer = {"", "Every option can also be set with the environment variable named in its description."})
 public final class Main implements Runnable {
 
@@ -26,16 +26,22 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code; a server keeps running after this returns. */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
-    public static CommandLine commandLine() {
+    /**
+     * The command line that runs {@code args}: {@code configure}'s setting options come from the provider types
+     * installed for it ({@link ProvidersOptions#forOptions}); without arguments, from the built-in types.
+     */
+    public static CommandLine commandLine(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        ConfigureCommand.withOptionsOf(cli.getSubcommands().get("configure"), ProvidersOptions.forOptions(args));
+        cli.setDefaultValueProvider(new OptionDefaults());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("idbroker: " + Messages.of(e));
             return e instanceof CliException c ? c.exitCode() : 1;
         });
-        cli.setParameterExceptionHandler((e, args) -> {
+        cli.setParameterExceptionHandler((e, unused) -> {
             CommandLine failing = e.getCommandLine();
             PrintWriter err = failing.getErr();
             err.println("idbroker: " + e.getMessage() + " (see '" + failing.getCommandSpec().qualifiedName() + " --help')");

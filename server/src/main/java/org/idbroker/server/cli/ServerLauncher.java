@@ -1,6 +1,7 @@
 package org.idbroker.server.cli;
 
 import java.net.URI;
+import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.server.BrokerServer;
 import org.idbroker.server.operations.Operations;
 import org.idbroker.server.providers.ProviderTypes;
@@ -22,15 +23,15 @@ final class ServerLauncher {
         Operations operations = http.operations();
         http.logFormat().apply();
         ProviderTypes types = providers.load();
-        BrokerServer.DatabaseStep beforeServing = applyFile == null ? (database, cipher) -> { }
+        BrokerServer.DatabaseStep beforeServing = applyFile == null ? (database, sealer) -> { }
                 : new StartupApply(applyFile, types, org.idbroker.server.BrokerConfig.normalizePublicUrl(publicUrl));
-        byte[] masterKey = db.masterKey();
+        SecretCipher cipher = db.cipher();
         DatabaseOptions.OpenDatabase open = db.prepare();
         BrokerServer server;
         try {
             server = BrokerServer.start(new BrokerServer.Options(http.httpPort, http.bind, publicUrl, devMode, http.lifetimes(),
                     http.httpThreads, operations, http.trafficLimits()),
-                    open.database(), masterKey, types, beforeServing);
+                    open.database(), cipher, types, beforeServing);
         } catch (RuntimeException e) {
             open.close();
             throw e;

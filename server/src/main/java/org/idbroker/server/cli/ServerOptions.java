@@ -15,99 +15,81 @@ import picocli.CommandLine.Option;
 /** HTTP and session options shared by {@code start} and {@code start-dev}. */
 final class ServerOptions {
 
-    @Option(names = "--http-port", paramLabel = "N", defaultValue = "${env:IDBROKER_HTTP_PORT:-8080}",
-            description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one). Env: IDBROKER_HTTP_PORT.")
+    @Option(names = "--http-port", paramLabel = "N", description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free one). Env: IDBROKER_HTTP_PORT.")
     int httpPort;
 
-    @Option(names = "--bind", paramLabel = "HOST", defaultValue = "${env:IDBROKER_BIND:-0.0.0.0}",
-            description = "Interface to listen on (default: ${DEFAULT-VALUE}). Env: IDBROKER_BIND.")
+    @Option(names = "--bind", paramLabel = "HOST", description = "Interface to listen on (default: ${DEFAULT-VALUE}). Env: IDBROKER_BIND.")
     String bind;
 
-    @Option(names = "--session-idle-minutes", paramLabel = "N", defaultValue = "${env:IDBROKER_SESSION_IDLE_MINUTES:-480}",
-            description = "A session unused this long ends (default: ${DEFAULT-VALUE}). Env: IDBROKER_SESSION_IDLE_MINUTES.")
+    @Option(names = "--session-idle-minutes", paramLabel = "N", description = "A session unused this long ends (default: ${DEFAULT-VALUE}). Env: IDBROKER_SESSION_IDLE_MINUTES.")
     long sessionIdleMinutes;
 
-    @Option(names = "--session-max-minutes", paramLabel = "N", defaultValue = "${env:IDBROKER_SESSION_MAX_MINUTES:-1440}",
-            description = "A session ends this long after sign-in (default: ${DEFAULT-VALUE}). Env: IDBROKER_SESSION_MAX_MINUTES.")
+    @Option(names = "--session-max-minutes", paramLabel = "N", description = "A session ends this long after sign-in (default: ${DEFAULT-VALUE}). Env: IDBROKER_SESSION_MAX_MINUTES.")
     long sessionMaxMinutes;
 
-    @Option(names = "--http-threads", paramLabel = "N", defaultValue = "${env:IDBROKER_HTTP_THREADS:-32}",
-            description = "Requests served at once; more wait in a queue. Each sign-in holds one while it waits on the IdP,"
+    @Option(names = "--http-threads", paramLabel = "N", description = "Requests served at once; more wait in a queue. Each sign-in holds one while it waits on the IdP,"
                     + " so raise it when the IdP is slow; each costs memory (default: ${DEFAULT-VALUE}). Env: IDBROKER_HTTP_THREADS.")
     int httpThreads;
 
-    @Option(names = "--idp-calls-per-provider", paramLabel = "N", defaultValue = "${env:IDBROKER_IDP_CALLS_PER_PROVIDER:-0}",
-            description = "Requests that may wait on one provider's IdP at once (sign-in starts, callbacks, back-channel"
+    @Option(names = "--idp-calls-per-provider", paramLabel = "N", description = "Requests that may wait on one provider's IdP at once (sign-in starts, callbacks, back-channel"
                     + " logouts); one more waits half a second while the IdP answers, else is refused (503), so a slow IdP"
                     + " cannot take every request thread. 0: half of --http-threads minus 4, at least 1"
                     + " (default: ${DEFAULT-VALUE}). Env: IDBROKER_IDP_CALLS_PER_PROVIDER.")
     int idpCallsPerProvider;
 
     @Option(names = "--sign-in-starts-per-minute", paramLabel = "N",
-            defaultValue = "${env:IDBROKER_SIGN_IN_STARTS_PER_MINUTE:-" + TrafficLimits.DEFAULT_SIGN_IN_STARTS_PER_MINUTE + "}",
             description = "Sign-ins one client address may start per minute (as many at once); more answer 429 with"
                     + " Retry-After. Behind a proxy every client has the proxy's address. 0 turns it off"
                     + " (default: ${DEFAULT-VALUE}). Env: IDBROKER_SIGN_IN_STARTS_PER_MINUTE.")
     int signInStartsPerMinute;
 
     @Option(names = "--password-failures-per-user-and-address", paramLabel = "N/TIME",
-            defaultValue = "${env:IDBROKER_PASSWORD_FAILURES_PER_USER_AND_ADDRESS:-5/15m}",
             description = "Wrong passwords one username may give from one client address within TIME (s, m or h) before"
                     + " its password sign-ins from there are refused until TIME has passed; 0 turns it off"
                     + " (default: ${DEFAULT-VALUE}). Env: IDBROKER_PASSWORD_FAILURES_PER_USER_AND_ADDRESS.")
     String passwordFailuresPerUserAndAddress;
 
     @Option(names = "--password-failures-per-user", paramLabel = "N/TIME",
-            defaultValue = "${env:IDBROKER_PASSWORD_FAILURES_PER_USER:-20/5m}",
             description = "Wrong passwords one username may give from anywhere within TIME; keep TIME short, since a burst"
                     + " from others locks the person out everywhere until it ends; 0 turns it off (default: ${DEFAULT-VALUE})."
                     + " Env: IDBROKER_PASSWORD_FAILURES_PER_USER.")
     String passwordFailuresPerUser;
 
     @Option(names = "--password-failures-per-address", paramLabel = "N/TIME",
-            defaultValue = "${env:IDBROKER_PASSWORD_FAILURES_PER_ADDRESS:-100/15m}",
             description = "Wrong passwords one client address may give for any usernames of a provider within TIME; behind"
                     + " a proxy every client has the proxy's address; 0 turns it off (default: ${DEFAULT-VALUE})."
                     + " Env: IDBROKER_PASSWORD_FAILURES_PER_ADDRESS.")
     String passwordFailuresPerAddress;
 
-    @Option(names = "--log-format", paramLabel = "text|json", defaultValue = "${env:IDBROKER_LOG_FORMAT:-text}",
-            description = "text for people, or json for one JSON object per line (default: ${DEFAULT-VALUE}). Env: IDBROKER_LOG_FORMAT.")
+    @Option(names = "--log-format", paramLabel = "text|json", description = "text for people, or json for one JSON object per line (default: ${DEFAULT-VALUE}). Env: IDBROKER_LOG_FORMAT.")
     String logFormat;
 
-    @Option(names = "--management-port", paramLabel = "N|off", defaultValue = "${env:IDBROKER_MANAGEMENT_PORT:-off}",
-            description = "Port of /metrics (Prometheus) and the health checks, never the public port; off keeps no metrics"
+    @Option(names = "--management-port", paramLabel = "N|off", description = "Port of /metrics (Prometheus) and the health checks, never the public port; off keeps no metrics"
                     + " (default: ${DEFAULT-VALUE}). Env: IDBROKER_MANAGEMENT_PORT.")
     String managementPort;
 
-    @Option(names = "--management-bind", paramLabel = "HOST", defaultValue = "${env:IDBROKER_MANAGEMENT_BIND:-0.0.0.0}",
-            description = "Interface of the management port (default: ${DEFAULT-VALUE}). Env: IDBROKER_MANAGEMENT_BIND.")
+    @Option(names = "--management-bind", paramLabel = "HOST", description = "Interface of the management port (default: ${DEFAULT-VALUE}). Env: IDBROKER_MANAGEMENT_BIND.")
     String managementBind;
 
-    @Option(names = "--trusted-proxies", paramLabel = "ADDRESSES", defaultValue = "${env:IDBROKER_TRUSTED_PROXIES:-}",
-            description = "Comma-separated IP addresses or CIDR ranges of the reverse proxies whose Forwarded, X-Forwarded-*"
+    @Option(names = "--trusted-proxies", paramLabel = "ADDRESSES", description = "Comma-separated IP addresses or CIDR ranges of the reverse proxies whose Forwarded, X-Forwarded-*"
                     + " and X-Request-Id headers are believed; from anyone else they are ignored (default: none)."
                     + " Env: IDBROKER_TRUSTED_PROXIES.")
     String trustedProxies;
 
-    @Option(names = "--access-log", paramLabel = "true|false", defaultValue = "${env:IDBROKER_ACCESS_LOG:-false}",
-            arity = "0..1", fallbackValue = "true",
+    @Option(names = "--access-log", paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
             description = "One log line per request (logger org.idbroker.access), JSON with --log-format json"
                     + " (default: ${DEFAULT-VALUE}). Env: IDBROKER_ACCESS_LOG.")
     boolean accessLog;
 
-    @Option(names = "--shutdown-delay", paramLabel = "SECONDS", defaultValue = "${env:IDBROKER_SHUTDOWN_DELAY:-0}",
-            description = "On SIGTERM, how long /health/ready answers 503 while everything is still served, so the load"
+    @Option(names = "--shutdown-delay", paramLabel = "SECONDS", description = "On SIGTERM, how long /health/ready answers 503 while everything is still served, so the load"
                     + " balancer stops sending before the port closes (default: ${DEFAULT-VALUE}). Env: IDBROKER_SHUTDOWN_DELAY.")
     double shutdownDelay;
 
-    @Option(names = "--shutdown-timeout", paramLabel = "SECONDS", defaultValue = "${env:IDBROKER_SHUTDOWN_TIMEOUT:-30}",
-            description = "Then, how long requests in flight (sign-ins waiting on the IdP too) may take to finish"
+    @Option(names = "--shutdown-timeout", paramLabel = "SECONDS", description = "Then, how long requests in flight (sign-ins waiting on the IdP too) may take to finish"
                     + " (default: ${DEFAULT-VALUE}). Env: IDBROKER_SHUTDOWN_TIMEOUT.")
     double shutdownTimeout;
 
-    @Option(names = "--event-retention-days", paramLabel = "DAYS", defaultValue = "${env:IDBROKER_EVENT_RETENTION_DAYS:-90}",
-            description = "Events older than this are deleted, continuously; 0 keeps them all (default: ${DEFAULT-VALUE})."
+    @Option(names = "--event-retention-days", paramLabel = "DAYS", description = "Events older than this are deleted, continuously; 0 keeps them all (default: ${DEFAULT-VALUE})."
                     + " Env: IDBROKER_EVENT_RETENTION_DAYS.")
     int eventRetentionDays;
 

@@ -27,12 +27,11 @@ final class StartCommand implements Callable<Integer> {
     @Mixin
     ProvidersOptions providers;
 
-    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL}",
-            description = "Required. Address people and IdPs reach the broker at, such as https://broker.example.com: "
+    @Option(names = "--public-url", paramLabel = "URL", description = "Required. Address people and IdPs reach the broker at, such as https://broker.example.com: "
                     + "redirect URIs are built from it. Env: IDBROKER_PUBLIC_URL.")
     URI publicUrl;
 
-    @Option(names = "--apply", paramLabel = "FILE", defaultValue = "${env:IDBROKER_APPLY}",
+    @Option(names = "--apply", paramLabel = "FILE",
             description = "Apply this configuration file (as 'idbroker apply FILE') before serving; nodes starting at once "
                     + "apply it one after the other. A file that cannot be applied stops the start. Env: IDBROKER_APPLY.")
     Path apply;

@@ -25,8 +25,7 @@ final class StartDevCommand implements Callable<Integer> {
     @Mixin
     ProvidersOptions providers;
 
-    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL}",
-            description = "Address people reach the broker at (default: http://localhost:PORT). Env: IDBROKER_PUBLIC_URL.")
+    @Option(names = "--public-url", paramLabel = "URL", description = "Address people reach the broker at (default: http://localhost:PORT). Env: IDBROKER_PUBLIC_URL.")
     URI publicUrl;
 
     @Override

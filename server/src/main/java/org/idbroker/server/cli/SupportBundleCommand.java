@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.server.providers.ProviderTypesLoader;
 import org.idbroker.server.support.SupportBundle;
 import picocli.CommandLine.Command;
@@ -30,8 +31,7 @@ final class SupportBundleCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "FILE.zip", description = "Where to write the bundle.")
     Path output;
 
-    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:IDBROKER_PUBLIC_URL:-http://localhost:8080}",
-            description = "The broker's public URL, for the redirect URI findings (default: ${DEFAULT-VALUE}). Env: IDBROKER_PUBLIC_URL.")
+    @Option(names = "--public-url", paramLabel = "URL", description = "The broker's public URL, for the redirect URI findings (default: ${DEFAULT-VALUE}). Env: IDBROKER_PUBLIC_URL.")
     URI publicUrl;
 
     @Override
@@ -41,9 +41,9 @@ final class SupportBundleCommand implements Callable<Integer> {
         if (parent == null || !Files.isDirectory(parent)) {
             throw new CliException("the folder of --output does not exist: " + parent, 2);
         }
-        byte[] masterKey = db.masterKey();
+        SecretCipher cipher = db.cipher();
         try (DatabaseOptions.OpenDatabase open = db.open()) {
-            SupportBundle bundle = new SupportBundle(open.database().jdbi(), open.providerStore(masterKey),
+            SupportBundle bundle = new SupportBundle(open.database().jdbi(), open.providerStore(cipher),
                     ProviderTypesLoader.load(), normalizedUrl, new Version().getVersion()[0]);
             List<String> entries;
             try {

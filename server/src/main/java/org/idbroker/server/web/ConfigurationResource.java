@@ -73,7 +73,8 @@ public final class ConfigurationResource {
     public List<ProviderTypeView> providerTypes(@Context HttpHeaders headers) {
         authenticator.require(headers, PERMISSION);
         return types.all().stream()
-                .map(f -> new ProviderTypeView(f.type(), f.displayName(), ProviderRegistry.descriptors(f))).toList();
+                .map(f -> new ProviderTypeView(f.type(), f.displayName(), f.defaultForNewInstances(), ProviderRegistry.descriptors(f)))
+                .toList();
     }
 
     @GET
@@ -168,7 +169,9 @@ public final class ConfigurationResource {
     }
 
     /** A provider type and the settings an instance of it has, the broker's first. */
-    public record ProviderTypeView(String type, String displayName, List<SettingDescriptor> settings) {
+    /** A provider type; {@code defaultForNewInstances}: the type to offer first for a new instance. */
+    public record ProviderTypeView(String type, String displayName, boolean defaultForNewInstances,
+            List<SettingDescriptor> settings) {
     }
 
     /** The body of a PUT: a secret left out keeps its stored value; an empty one removes it. */

@@ -1,0 +1,125 @@
+package org.idbroker.server.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.idbroker.server.providers.BrokerSettings;
+import org.idbroker.server.providers.ProviderTypes;
+import org.idbroker.spi.IdentityProviderFactory;
+import org.idbroker.spi.SettingDescriptor;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The {@code configure} options of the provider settings, made from the setting descriptors of the broker
+ * ({@link BrokerSettings}) and of every installed type: {@code --kebab-case-name} for a plain setting
+ * ({@code usernameClaimType}: {@code --username-claim-type}), {@code --kebab-case-name-file} for a secret, read from
+ * that file ({@code clientSecret}: {@code --client-secret-file}); the help is the descriptor's label and help. A
+ * setting whose option name a fixed option already has is given with {@code --set} only.
+ */
+final class ProviderSettingOptions {
+
+    private record Generated(SettingDescriptor setting, OptionSpec option) {
+    }
+
+    private final List<Generated> generated;
+
+    private ProviderSettingOptions(List<Generated> generated) {
+        this.generated = List.copyOf(generated);
+    }
+
+    /** Adds one option per setting name to {@code spec}; a name several types share gets the first one's help. */
+    static ProviderSettingOptions addTo(CommandSpec spec, ProviderTypes types) {
+        Map<String, SettingDescriptor> byName = new LinkedHashMap<>();
+        Map<String, List<String>> typesByName = new LinkedHashMap<>();
+        BrokerSettings.DESCRIPTORS.forEach(d -> byName.put(d.name(), d));
+        List<IdentityProviderFactory> ordered = new ArrayList<>(types.defaultForNewInstances().stream().toList());
+        types.all().stream().filter(f -> !ordered.contains(f)).forEach(ordered::add);
+        for (IdentityProviderFactory factory : ordered) {
+            for (SettingDescriptor d : factory.settings()) {
+                byName.putIfAbsent(d.name(), d);
+                typesByName.computeIfAbsent(d.name(), n -> new ArrayList<>()).add(factory.type());
+            }
+        }
+        List<Generated> generated = new ArrayList<>();
+        for (SettingDescriptor d : byName.values()) {
+            String name = optionName(d);
+            if (spec.findOption(name) != null) {
+                continue;
+            }
+            List<String> of = typesByName.get(d.name());
+            String only = of == null || of.size() == ordered.size() ? "" : " Types: " + String.join(", ", of) + ".";
+            OptionSpec option = OptionSpec.builder(name).paramLabel(paramLabel(d)).type(d.secret() ? Path.class : String.class)
+                    .description(escaped(description(d) + only)).build();
+            spec.addOption(option);
+            generated.add(new Generated(d, option));
+        }
+        return new ProviderSettingOptions(generated);
+    }
+
+    /** {@code --issuer}, {@code --client-id}, {@code --client-secret-file}: the option of a setting. */
+    static String optionName(SettingDescriptor d) {
+        String kebab = d.name().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+        return "--" + kebab + (d.secret() ? "-file" : "");
+    }
+
+    /** The plain settings given on the command line, by setting name. */
+    Map<String, String> settings() {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Generated g : generated) {
+            if (!g.setting().secret() && g.option().getValue() != null) {
+                values.put(g.setting().name(), g.option().getValue());
+            }
+        }
+        return values;
+    }
+
+    /** The secrets whose files were given, read and stripped of surrounding white space. */
+    Map<String, String> secrets() {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Generated g : generated) {
+            if (!g.setting().secret() || g.option().getValue() == null) {
+                continue;
+            }
+            Path file = g.option().getValue();
+            try {
+                values.put(g.setting().name(), Files.readString(file).strip());
+            } catch (IOException e) {
+                throw new CliException("cannot read the " + g.setting().label().toLowerCase(Locale.ROOT) + " file " + file
+                        + ": " + e.getMessage());
+            }
+        }
+        return values;
+    }
+
+    private static String description(SettingDescriptor d) {
+        if (d.secret()) {
+            return "File holding the " + d.label() + " (never given on the command line itself). " + d.help();
+        }
+        return d.label() + ": " + d.help();
+    }
+
+    private static String paramLabel(SettingDescriptor d) {
+        if (d.secret()) {
+            return "FILE";
+        }
+        return switch (d.kind()) {
+            case BOOLEAN -> "true|false";
+            case URL -> "URL";
+            case INTEGER -> "N";
+            case LIST -> "VALUES";
+            case CHOICE -> String.join("|", d.choices());
+            default -> "TEXT";
+        };
+    }
+
+    /** Help text is printed as it is: no format specifiers, no picocli variables. */
+    private static String escaped(String text) {
+        return text.replace("%", "%%").replace("${", "$${");
+    }
+}
