@@ -98,10 +98,13 @@ class ConfigurationAsCodeTest {
         assertThat(empty.count("select count(*) from events where type = 'provider-saved' and details->>'actor' = 'apply'"
                 + " and details->>'fileDigest' like 'sha256:%' and details::text not like ?", "%" + idp.clientSecret() + "%"))
                 .isEqualTo(1);
+        // every change carries the actor apply and the file's digest, as the API's events carry their user
         assertThat(empty.count("select count(*) from events where type in ('team-created', 'team-changed')"
-                + " and user_agent = 'idbroker apply' and request_id like 'apply sha256:%'")).isEqualTo(5);
+                + " and user_agent = 'idbroker apply' and request_id like 'apply sha256:%' and details->>'actor' = 'apply'"
+                + " and details->>'fileDigest' like 'sha256:%'")).isEqualTo(5);
         assertThat(empty.count("select count(*) from events where type in ('user-created', 'client-created')"
-                + " and user_agent = 'idbroker apply' and details::text not like ?", "%" + CLIENT_SECRET + "%")).isEqualTo(5);
+                + " and user_agent = 'idbroker apply' and details->>'actor' = 'apply' and details->>'fileDigest' like 'sha256:%'"
+                + " and details::text not like ?", "%" + CLIENT_SECRET + "%")).isEqualTo(5);
         assertThat(new org.idbroker.core.clients.Clients(empty.jdbi()).authenticate("grafana", CLIENT_SECRET)).isTrue();
         long events = empty.count("select count(*) from events");
 

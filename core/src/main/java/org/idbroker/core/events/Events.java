@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -41,9 +42,10 @@ public final class Events {
 
     /** Writes an event in the caller's transaction, with the origin of the request being served, and tells its listener. */
     public static void record(Handle h, String type, String outcome, String reason, String message, UUID userId,
-            String providerId, Map<String, ?> details) {
+            String providerId, Map<String, ?> given) {
         Optional<RequestScope> scope = RequestScope.current();
         RequestScope.Origin origin = scope.map(RequestScope::origin).orElse(RequestScope.Origin.NONE);
+        Map<String, ?> details = attributed(origin, given);
         h.createUpdate("""
                 insert into events (type, outcome, reason, message, user_id, provider_id, details, client_address,
                     user_agent, request_id)
@@ -56,7 +58,7 @@ public final class Events {
                 .execute();
         scope.ifPresent(s -> {
             try {
-                s.listener().recorded(type, outcome, reason, providerId, details == null ? Map.of() : details);
+                s.listener().recorded(type, outcome, reason, providerId, details);
             } catch (RuntimeException e) {
                 // counting an event must never undo it, nor the sign-in it belongs to
                 LOG.warn("An event listener failed on a {} event: {}", type, e.toString());
@@ -167,6 +169,18 @@ public final class Events {
                 int limit, int offset) {
             this(type, outcome, userId, providerId, null, null, null, from, to, limit, offset, null);
         }
+    }
+
+    /** The event's own details, after what its scope attributes every event to (an apply's actor and file digest). */
+    private static Map<String, ?> attributed(RequestScope.Origin origin, Map<String, ?> given) {
+        if (origin.attribution().isEmpty()) {
+            return given == null ? Map.of() : given;
+        }
+        Map<String, Object> details = new LinkedHashMap<>(origin.attribution());
+        if (given != null) {
+            details.putAll(given);
+        }
+        return details;
     }
 
     private static String json(Map<String, ?> details) {

@@ -26,9 +26,19 @@ public final class RequestScope implements AutoCloseable {
      * @param requestId the request's id (the trusted proxy's {@code X-Request-Id}, else made here)
      * @param clientAddress the client's address (as a trusted proxy forwarded it, else the peer's)
      * @param userAgent the {@code User-Agent} header, or null
+     * @param attribution what every event of the scope carries in its details when no signed-in person is behind it,
+     *     such as {@code idbroker apply}'s actor and file digest; empty for requests
      */
-    public record Origin(String requestId, String clientAddress, String userAgent) {
+    public record Origin(String requestId, String clientAddress, String userAgent, Map<String, Object> attribution) {
         public static final Origin NONE = new Origin(null, null, null);
+
+        public Origin {
+            attribution = attribution == null ? Map.of() : Map.copyOf(attribution);
+        }
+
+        public Origin(String requestId, String clientAddress, String userAgent) {
+            this(requestId, clientAddress, userAgent, Map.of());
+        }
     }
 
     private static final ThreadLocal<RequestScope> CURRENT = new ThreadLocal<>();

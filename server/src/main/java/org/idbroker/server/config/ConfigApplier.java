@@ -76,7 +76,7 @@ public final class ConfigApplier {
         ClientChanges clients = new ClientChanges(jdbi, secrets);
         ApplyRun done;
         try (RequestScope ignored = RequestScope.open(new RequestScope.Origin("apply " + digest.substring(0, 19), null,
-                "idbroker apply"), RequestScope.Listener.NONE)) {
+                "idbroker apply", origin), RequestScope.Listener.NONE)) {
             done = jdbi.withHandle(h -> {
                 h.begin();
                 try {
