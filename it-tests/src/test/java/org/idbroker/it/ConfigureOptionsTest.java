@@ -24,8 +24,9 @@ class ConfigureOptionsTest {
                 .contains("Role Claim Type: The claim that lists the person's groups or roles.")
                 .contains("File holding the Client Secret (never given on the command line itself).")
                 .contains("--client-authentication=client_secret_basic|client_secret_post")
-                .contains("Installed types: authentik (Authentik), oidc (OpenID Connect, the default).");
-        assertThat(text).contains("Authentik Base URL: The address of Authentik").contains("Types: authentik.");
+                .contains("Installed types: authentik (Authentik), ldap (LDAP directory), oidc (OpenID Connect, the default).");
+        assertThat(text).contains("Authentik Base URL: The address of Authentik").contains("Types: authentik.")
+                .contains("--bind-password-file=FILE").contains("Types: ldap.");
     }
 
     @Test
