@@ -63,21 +63,7 @@ public final class ClaimsPreviewPage {
             }
             body.append("</table>\n");
         }
-        return """
-                <!doctype html>
-                <html lang="en">
-                <head>
-                <meta charset="utf-8">
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>Test sign-in - IdBroker</title>
-                <link rel="stylesheet" href="/app/style.css">
-                </head>
-                <body>
-                <main class="card" id="claims-preview">
-                %s</main>
-                </body>
-                </html>
-                """.formatted(body);
+        return HtmlPages.document("Test sign-in", "claims-preview", body.toString());
     }
 
     private static String rule(String matchedBy) {

@@ -38,25 +38,34 @@ public final class HtmlPages {
 
     /** The refused sign-in page's HTML, for answers made outside Jersey. */
     public static String signInRefusedHtml(String code, String message) {
+        return document("Sign-in refused", "sign-in-error", """
+                <h1>Sign-in refused</h1>
+                <p class="error-message" id="error-message">%s</p>
+                <p class="reason">Reason code for your administrator: <code id="error-code">%s</code></p>
+                <p><a class="button" href="/app/sign-in">Back to the sign-in page</a></p>
+                """.formatted(escape(message), escape(code)));
+    }
+
+    /**
+     * A page the broker renders itself: the common head and style sheet, and {@code main} (HTML, already escaped) in
+     * the card with id {@code mainId}; {@code title} (HTML, already escaped) is followed by " - IdBroker".
+     */
+    public static String document(String title, String mainId, String main) {
         return """
                 <!doctype html>
                 <html lang="en">
                 <head>
                 <meta charset="utf-8">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>Sign-in refused - IdBroker</title>
+                <title>%s - IdBroker</title>
                 <link rel="stylesheet" href="/app/style.css">
                 </head>
                 <body>
-                <main class="card" id="sign-in-error">
-                <h1>Sign-in refused</h1>
-                <p class="error-message" id="error-message">%s</p>
-                <p class="reason">Reason code for your administrator: <code id="error-code">%s</code></p>
-                <p><a class="button" href="/app/sign-in">Back to the sign-in page</a></p>
-                </main>
+                <main class="card" id="%s">
+                %s</main>
                 </body>
                 </html>
-                """.formatted(escape(message), escape(code));
+                """.formatted(title, mainId, main);
     }
 
     public static String escape(String text) {

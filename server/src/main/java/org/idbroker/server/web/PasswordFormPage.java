@@ -29,17 +29,7 @@ final class PasswordFormPage {
         String test = form.mode() == SignInMode.CLAIMS_PREVIEW
                 ? "<p id=\"test-mode\">Test sign-in: nothing is stored about the person; you see what the broker would do.</p>\n"
                 : "";
-        return """
-                <!doctype html>
-                <html lang="en">
-                <head>
-                <meta charset="utf-8">
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>Sign in with %1$s - IdBroker</title>
-                <link rel="stylesheet" href="/app/style.css">
-                </head>
-                <body>
-                <main class="card" id="password-sign-in">
+        return HtmlPages.document("Sign in with " + escape(form.displayName()), "password-sign-in", """
                 <h1>Sign in with %1$s</h1>
                 %2$s%3$s<form method="post" action="/app/sign-in/%4$s" id="password-form">
                 <input type="hidden" name="state" value="%5$s">
@@ -50,9 +40,6 @@ final class PasswordFormPage {
                 <button type="submit" class="button" id="sign-in">Sign in</button>
                 </form>
                 <p><a href="/app/sign-in">Other ways to sign in</a></p>
-                </main>
-                </body>
-                </html>
-                """.formatted(escape(form.displayName()), test, problem, escape(form.providerId()), escape(form.state()));
+                """.formatted(escape(form.displayName()), test, problem, escape(form.providerId()), escape(form.state())));
     }
 }

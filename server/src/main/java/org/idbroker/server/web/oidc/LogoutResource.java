@@ -224,23 +224,7 @@ public final class LogoutResource {
     }
 
     private static String page(String title, String body) {
-        return """
-                <!doctype html>
-                <html lang="en">
-                <head>
-                <meta charset="utf-8">
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>%s - IdBroker</title>
-                <link rel="stylesheet" href="/app/style.css">
-                </head>
-                <body>
-                <main class="card" id="logout">
-                <h1>%s</h1>
-                %s
-                </main>
-                </body>
-                </html>
-                """.formatted(title, title, body);
+        return HtmlPages.document(title, "logout", "<h1>" + title + "</h1>\n" + body + "\n");
     }
 
     private static Response refuse(String code, String message, HttpHeaders headers) {
