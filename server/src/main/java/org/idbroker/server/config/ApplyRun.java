@@ -18,16 +18,13 @@ import org.jdbi.v3.core.Handle;
 final class ApplyRun {
 
     final Handle handle;
-    /** What every event of this run carries: the actor {@code apply} and the file's digest. */
-    final Map<String, Object> origin;
     final List<String> lines = new ArrayList<>();
     final List<Problem> problems = new ArrayList<>();
     private int savepoints;
 
     /** @param problems those found before the transaction: what they concern is not changed */
-    ApplyRun(Handle handle, Map<String, Object> origin, List<Problem> problems) {
+    ApplyRun(Handle handle, List<Problem> problems) {
         this.handle = requireNonNull(handle, "handle is null");
-        this.origin = Map.copyOf(origin);
         this.problems.addAll(problems);
     }
 

@@ -69,9 +69,8 @@ public final class ConfigApplier {
         TeamChanges teams = new TeamChanges(jdbi);
         teams.check(file, problems);
         sessionProblems(file.sessions(), problems);
-        Map<String, Object> origin = new LinkedHashMap<>();
-        origin.put("actor", ACTOR);
-        origin.put("fileDigest", digest);
+        // every event of the run carries them (the scope's attribution), as the API's events carry their user
+        Map<String, Object> origin = Map.of("actor", ACTOR, "fileDigest", digest);
         UserChanges users = new UserChanges(jdbi);
         ClientChanges clients = new ClientChanges(jdbi, secrets);
         ApplyRun done;
@@ -81,7 +80,7 @@ public final class ConfigApplier {
                 h.begin();
                 try {
                     h.createQuery("select pg_advisory_xact_lock(:key)").bind("key", APPLY_LOCK).mapTo(String.class).one();
-                    ApplyRun run = new ApplyRun(h, origin, problems);
+                    ApplyRun run = new ApplyRun(h, problems);
                     providers.apply(run, checked);
                     users.apply(run, file);
                     teams.apply(run, file);
@@ -143,7 +142,6 @@ public final class ConfigApplier {
         details.put("setting", "sessions");
         before.ifPresent(b -> details.put("before", minutes(b)));
         details.put("after", minutes(after));
-        details.putAll(run.origin);
         Events.record(run.handle, SESSIONS_EVENT, Events.SUCCESS, null, null, null, null, details);
         run.say("change sessions: idleMinutes " + before.map(b -> b.idle().toMinutes() + " -> ").orElse("")
                 + wanted.idleMinutes() + ", absoluteMinutes " + before.map(b -> b.absolute().toMinutes() + " -> ").orElse("")

@@ -129,7 +129,6 @@ final class ProviderChanges {
         details.put("version", saved.version());
         details.put("settings", saved.settings());
         details.put("secretsChanged", secretsChanged);
-        details.putAll(run.origin);
         Events.record(run.handle, ConfigurationResource.PROVIDER_SAVED, Events.SUCCESS, null, null, null, saved.id(), details);
         run.say(stored.isPresent() ? "change provider " + saved.id() + ": " + String.join(", ", changes)
                 : "create provider " + saved.id() + " (type " + saved.type() + ")"
@@ -143,7 +142,6 @@ final class ProviderChanges {
                 store.delete(record.id());
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("type", record.type());
-                details.putAll(run.origin);
                 Events.record(run.handle, ConfigurationResource.PROVIDER_DELETED, Events.SUCCESS, null, null, null, record.id(), details);
                 run.say("remove provider " + record.id());
             }
