@@ -36,23 +36,8 @@ class BrowserAdministrationTest {
     }
 
     @AfterEach
-    void stop(TestInfo test) {
-        try {
-            if (chrome != null) {
-                chrome.screenshot(getClass().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName());
-                chrome.close();
-            }
-        } finally {
-            if (broker != null) {
-                broker.close();
-            }
-            if (partner != null) {
-                partner.close();
-            }
-            if (idp != null) {
-                idp.close();
-            }
-        }
+    void stop(TestInfo test) throws Exception {
+        TestingChrome.finish(chrome, test, broker, partner, idp);
     }
 
     @Test

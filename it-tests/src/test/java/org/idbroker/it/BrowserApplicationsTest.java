@@ -61,23 +61,8 @@ class BrowserApplicationsTest {
     }
 
     @AfterEach
-    void stop(TestInfo test) {
-        try {
-            if (chrome != null) {
-                chrome.screenshot(getClass().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName());
-                chrome.close();
-            }
-        } finally {
-            if (rp != null) {
-                rp.close();
-            }
-            if (broker != null) {
-                broker.close();
-            }
-            if (idp != null) {
-                idp.close();
-            }
-        }
+    void stop(TestInfo test) throws Exception {
+        TestingChrome.finish(chrome, test, rp, broker, idp);
     }
 
     @Test

@@ -53,20 +53,8 @@ class BrowserGitHubTest {
     }
 
     @AfterEach
-    void stop(TestInfo test) {
-        try {
-            if (chrome != null) {
-                chrome.screenshot(getClass().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName());
-                chrome.close();
-            }
-        } finally {
-            if (github != null) {
-                github.close();
-            }
-            if (broker != null) {
-                broker.close();
-            }
-        }
+    void stop(TestInfo test) throws Exception {
+        TestingChrome.finish(chrome, test, github, broker);
     }
 
     @Test

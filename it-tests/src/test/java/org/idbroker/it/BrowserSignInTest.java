@@ -33,20 +33,8 @@ class BrowserSignInTest {
     }
 
     @AfterEach
-    void stop(TestInfo test) {
-        try {
-            if (chrome != null) {
-                chrome.screenshot(getClass().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName());
-                chrome.close();
-            }
-        } finally {
-            if (broker != null) {
-                broker.close();
-            }
-            if (idp != null) {
-                idp.close();
-            }
-        }
+    void stop(TestInfo test) throws Exception {
+        TestingChrome.finish(chrome, test, broker, idp);
     }
 
     @Test

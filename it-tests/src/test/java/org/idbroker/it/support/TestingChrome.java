@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
@@ -187,6 +188,39 @@ public final class TestingChrome implements AutoCloseable {
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Ends a browser test: a screenshot named after the test, the browser closed, then each of {@code others} closed in
+     * order (null ones skipped), every one even when an earlier close fails; the first failure is thrown.
+     */
+    public static void finish(TestingChrome chrome, TestInfo test, AutoCloseable... others) throws Exception {
+        Exception failure = null;
+        if (chrome != null) {
+            try {
+                chrome.screenshot(test.getTestClass().orElseThrow().getSimpleName() + "-" + test.getTestMethod().orElseThrow().getName());
+                chrome.close();
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+        for (AutoCloseable other : others) {
+            if (other == null) {
+                continue;
+            }
+            try {
+                other.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
