@@ -250,7 +250,7 @@ public final class BrokerServer implements AutoCloseable {
             } catch (Exception ignored) {
                 // already failing
             }
-            injector.getInstance(SessionMaintenance.class).close();
+            stopBackgroundWork(injector, null);
             throw new IllegalStateException("the HTTP server did not start: " + e.getMessage(), e);
         }
         LOG.info("IdBroker listening on {}:{}, public URL {}", options.bindHost(), connector.getLocalPort(), publicUrl);
@@ -326,7 +326,8 @@ public final class BrokerServer implements AutoCloseable {
     /**
      * Stops the node, draining first: {@code /health/ready} answers 503 at once, everything is still
      * served for the shutdown delay, then the ports close and the requests in flight get up to the
-     * shutdown timeout to finish.
+     * shutdown timeout to finish. The background work stops last, a task under way finishing first: when
+     * this returns nothing of the node uses the database any more, and its pool may be closed.
      */
     @Override
     public void close() {
@@ -334,17 +335,24 @@ public final class BrokerServer implements AutoCloseable {
             return;
         }
         operations.drain();
-        housekeeping.close();
         try {
             jetty.stop();
         } catch (Exception e) {
             LOG.warn("The HTTP server did not stop cleanly: {}", e.getMessage());
         }
+        stopBackgroundWork(injector, housekeeping);
+        injector.getInstance(ProviderRegistry.class).close();
+        operations.close();
+    }
+
+    /** Stops every scheduled task of the node (and {@code housekeeping}, when there is one), each waiting for its run under way. */
+    private static void stopBackgroundWork(Injector injector, Housekeeping housekeeping) {
+        if (housekeeping != null) {
+            housekeeping.close();
+        }
         injector.getInstance(SessionMaintenance.class).close();
         injector.getInstance(OidcMaintenance.class).close();
         injector.getInstance(BackchannelDelivery.class).close();
-        injector.getInstance(ProviderRegistry.class).close();
-        operations.close();
     }
 
     /** The HTTP port is taken by another process. */

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.idbroker.core.crypto.MasterKeyCheck;
@@ -34,11 +33,7 @@ final class Housekeeping implements AutoCloseable {
     static final int EVENT_BATCH = 5_000;
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
 
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "housekeeping");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService executor = BackgroundWork.scheduler("housekeeping");
 
     /** @param eventRetention how long events are kept, {@link Duration#ZERO} for ever */
     Housekeeping(LoginTransactions transactions, PasswordThrottle throttle, Events events, Duration eventRetention, Clock clock,
@@ -83,8 +78,9 @@ final class Housekeeping implements AutoCloseable {
         }, follow, follow, TimeUnit.SECONDS);
     }
 
+    /** Stops the schedule, waiting for a task that is running ({@link BackgroundWork#stop}). */
     @Override
     public void close() {
-        executor.shutdownNow();
+        BackgroundWork.stop(executor);
     }
 }

@@ -3,13 +3,13 @@ package org.idbroker.server.sessions;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.idbroker.core.sessions.SessionLifetimes;
 import org.idbroker.core.sessions.Sessions;
 import org.idbroker.core.sessions.StoredSessionLifetimes;
+import org.idbroker.server.BackgroundWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,11 +49,7 @@ public final class SessionMaintenance implements AutoCloseable {
             return;
         }
         refreshLifetimes();
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "session-maintenance");
-            thread.setDaemon(true);
-            return thread;
-        });
+        scheduler = BackgroundWork.scheduler("session-maintenance");
         scheduler.scheduleWithFixedDelay(this::refreshQuietly, REFRESH_INTERVAL.toMillis(), REFRESH_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::purgeQuietly, PURGE_INTERVAL.toMillis(), PURGE_INTERVAL.toMillis(),
@@ -90,10 +86,11 @@ public final class SessionMaintenance implements AutoCloseable {
         }
     }
 
+    /** Stops the schedule, waiting for a refresh or purge that is under way ({@link BackgroundWork#stop}). */
     @Override
     public synchronized void close() {
         if (scheduler != null) {
-            scheduler.shutdownNow();
+            BackgroundWork.stop(scheduler);
             scheduler = null;
         }
     }

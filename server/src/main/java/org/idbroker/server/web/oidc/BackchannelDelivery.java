@@ -9,13 +9,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.idbroker.core.clients.Client;
 import org.idbroker.core.clients.Clients;
 import org.idbroker.core.oauth.SigningKeys;
 import org.idbroker.core.oauth.BackchannelLogouts;
+import org.idbroker.server.BackgroundWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +36,7 @@ public final class BackchannelDelivery implements AutoCloseable {
     private final Clients clients;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(DEADLINE)
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "backchannel-logout");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService executor = BackgroundWork.scheduler("backchannel-logout");
 
     BackchannelDelivery(BackchannelLogouts logouts, TokenIssuer issuer, Clients clients) {
         this.logouts = requireNonNull(logouts, "logouts is null");
@@ -57,7 +53,7 @@ public final class BackchannelDelivery implements AutoCloseable {
             int received;
             do {
                 received = logouts.deliverDue(5, this::send);
-            } while (received == 5);
+            } while (received == 5 && !executor.isShutdown()); // a stop lets the batch in hand finish, not the queue
         } catch (RuntimeException e) {
             LOG.warn("Back-channel logout delivery failed: {}", e.getMessage());
         }
@@ -87,8 +83,9 @@ public final class BackchannelDelivery implements AutoCloseable {
         }
     }
 
+    /** Stops the schedule, waiting for the batch being delivered ({@link BackgroundWork#stop}). */
     @Override
     public void close() {
-        executor.shutdownNow();
+        BackgroundWork.stop(executor);
     }
 }

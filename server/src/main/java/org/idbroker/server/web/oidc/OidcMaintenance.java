@@ -3,12 +3,12 @@ package org.idbroker.server.web.oidc;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.idbroker.core.oauth.AuthorizationCodes;
 import org.idbroker.core.oauth.AuthorizationRequests;
 import org.idbroker.core.oauth.RefreshTokens;
+import org.idbroker.server.BackgroundWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +25,7 @@ public final class OidcMaintenance implements AutoCloseable {
     private final AuthorizationRequests requests;
     private final AuthorizationCodes codes;
     private final RefreshTokens refreshTokens;
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "oidc-maintenance");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService executor = BackgroundWork.scheduler("oidc-maintenance");
 
     OidcMaintenance(OidcKeys keys, AuthorizationRequests requests, AuthorizationCodes codes, RefreshTokens refreshTokens) {
         this.refreshTokens = requireNonNull(refreshTokens, "refreshTokens is null");
@@ -53,8 +49,9 @@ public final class OidcMaintenance implements AutoCloseable {
         }
     }
 
+    /** Stops the schedule, waiting for a run that is under way ({@link BackgroundWork#stop}). */
     @Override
     public void close() {
-        executor.shutdownNow();
+        BackgroundWork.stop(executor);
     }
 }
