@@ -19,8 +19,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * The {@code configure} options of the provider settings, made from the setting descriptors of the broker
  * ({@link BrokerSettings}) and of every installed type: {@code --kebab-case-name} for a plain setting
  * ({@code usernameClaimType}: {@code --username-claim-type}), {@code --kebab-case-name-file} for a secret, read from
- * that file ({@code clientSecret}: {@code --client-secret-file}); the help is the descriptor's label and help. A
- * setting whose option name a fixed option already has is given with {@code --set} only.
+ * that file ({@code clientSecret}: {@code --client-secret-file}); the help is the descriptor's label and help, for a
+ * setting several types describe differently each type's. A setting whose option name a fixed option already has is
+ * given with {@code --set} only.
  */
 final class ProviderSettingOptions {
 
@@ -33,33 +34,51 @@ final class ProviderSettingOptions {
         this.generated = List.copyOf(generated);
     }
 
-    /** Adds one option per setting name to {@code spec}; a name several types share gets the first one's help. */
+    /**
+     * Adds one option per setting to {@code spec}. A setting several types share is one option whose help is true for
+     * each of them: the one help when they describe it alike, else each type's description with the types it is theirs.
+     */
     static ProviderSettingOptions addTo(CommandSpec spec, ProviderTypes types) {
-        Map<String, SettingDescriptor> byName = new LinkedHashMap<>();
-        Map<String, List<String>> typesByName = new LinkedHashMap<>();
-        BrokerSettings.DESCRIPTORS.forEach(d -> byName.put(d.name(), d));
+        Map<String, SettingDescriptor> broker = new LinkedHashMap<>();
+        BrokerSettings.DESCRIPTORS.forEach(d -> broker.put(optionName(d), d));
         List<IdentityProviderFactory> ordered = new ArrayList<>(types.defaultForNewInstances().stream().toList());
         types.all().stream().filter(f -> !ordered.contains(f)).forEach(ordered::add);
+        // by option name, then by what the description says (label and help): the types that describe it so
+        Map<String, Map<List<String>, Described>> byOption = new LinkedHashMap<>();
         for (IdentityProviderFactory factory : ordered) {
             for (SettingDescriptor d : factory.settings()) {
-                byName.putIfAbsent(d.name(), d);
-                typesByName.computeIfAbsent(d.name(), n -> new ArrayList<>()).add(factory.type());
+                String name = optionName(d);
+                if (!broker.containsKey(name)) {
+                    byOption.computeIfAbsent(name, n -> new LinkedHashMap<>())
+                            .computeIfAbsent(List.of(d.label(), d.help()), k -> new Described(d, new ArrayList<>()))
+                            .types().add(factory.type());
+                }
             }
         }
         List<Generated> generated = new ArrayList<>();
-        for (SettingDescriptor d : byName.values()) {
-            String name = optionName(d);
-            if (spec.findOption(name) != null) {
-                continue;
-            }
-            List<String> of = typesByName.get(d.name());
-            String only = of == null || of.size() == ordered.size() ? "" : " Types: " + String.join(", ", of) + ".";
-            OptionSpec option = OptionSpec.builder(name).paramLabel(paramLabel(d)).type(d.secret() ? Path.class : String.class)
-                    .description(escaped(description(d) + only)).build();
-            spec.addOption(option);
-            generated.add(new Generated(d, option));
-        }
+        broker.forEach((name, d) -> add(spec, name, d, List.of(description(d)), generated));
+        byOption.forEach((name, described) -> {
+            int giving = described.values().stream().mapToInt(one -> one.types().size()).sum();
+            boolean alike = described.size() == 1 && giving == ordered.size();
+            List<String> lines = described.values().stream().map(one -> description(one.setting())
+                    + (alike ? "" : " Types: " + String.join(", ", one.types()) + ".")).toList();
+            add(spec, name, described.values().iterator().next().setting(), lines, generated);
+        });
         return new ProviderSettingOptions(generated);
+    }
+
+    /** How some types describe a setting. */
+    private record Described(SettingDescriptor setting, List<String> types) {
+    }
+
+    private static void add(CommandSpec spec, String name, SettingDescriptor d, List<String> help, List<Generated> generated) {
+        if (spec.findOption(name) != null) {
+            return;
+        }
+        OptionSpec option = OptionSpec.builder(name).paramLabel(paramLabel(d)).type(d.secret() ? Path.class : String.class)
+                .description(help.stream().map(ProviderSettingOptions::escaped).toArray(String[]::new)).build();
+        spec.addOption(option);
+        generated.add(new Generated(d, option));
     }
 
     /** {@code --issuer}, {@code --client-id}, {@code --client-secret-file}: the option of a setting. */

@@ -45,6 +45,27 @@ class ProviderSettingOptionsTest {
     }
 
     @Test
+    void aSettingTypesDescribeDifferentlyHasEachTypesHelpAndOneTheyDescribeAlikeHasOne() {
+        ProviderTypes types = new ProviderTypes(List.of(
+                new Type("oidc", true, List.of(
+                        SettingDescriptor.integer("idpTimeoutSeconds", "IdP Timeout", "Each call to the OpenID provider.", 5),
+                        SettingDescriptor.text("clientId", "Client ID", "The client id.", true, null))),
+                new Type("flavour", false, List.of(
+                        SettingDescriptor.integer("idpTimeoutSeconds", "IdP Timeout", "Each call to the OpenID provider.", 5),
+                        SettingDescriptor.text("clientId", "Client ID", "The client id.", true, null))),
+                new Type("ldap", false, List.of(
+                        SettingDescriptor.integer("idpTimeoutSeconds", "IdP Timeout", "Each directory operation.", 5),
+                        SettingDescriptor.text("clientId", "Client ID", "The client id.", true, null)))));
+        CommandLine configure = new CommandLine(new ConfigureCommand());
+        ConfigureCommand.withOptionsOf(configure, types);
+
+        assertThat(configure.getCommandSpec().findOption("--idp-timeout-seconds").description()).containsExactly(
+                "IdP Timeout: Each call to the OpenID provider. Types: oidc, flavour.",
+                "IdP Timeout: Each directory operation. Types: ldap.");
+        assertThat(configure.getCommandSpec().findOption("--client-id").description()).containsExactly("Client ID: The client id.");
+    }
+
+    @Test
     void aSettingNamedLikeAFixedOptionIsLeftToSet() {
         OptionSpec type = configure().getCommandSpec().findOption("--type");
 
