@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.idbroker.spi.AuthenticatedIdentity;
 import org.idbroker.spi.CallbackRequest;
+import org.idbroker.spi.Finding;
 import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.IdentityProviderFactory;
 import org.idbroker.spi.InvalidSettingsException;
@@ -108,6 +109,22 @@ public final class TicketProviderFactory implements IdentityProviderFactory {
                     : List.of(values.get("groups").split(","));
             return new AuthenticatedIdentity(server.toString(), user, user, values.get("name"), values.get("email"),
                     "true".equals(values.get("emailVerified")), groups, Map.copyOf(values), null, null);
+        }
+
+        /** The doctor's check of this type: the ticket service answers at SERVER/validate. */
+        @Override
+        public List<Finding> diagnose() {
+            URI validate = server.resolve("validate");
+            try {
+                HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(validate).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                return List.of(Finding.ok("ticket service", validate + " answers (HTTP " + answer.statusCode() + ")"));
+            } catch (IOException e) {
+                return List.of(Finding.fail("ticket service", validate + " cannot be reached: " + e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of(Finding.fail("ticket service", "interrupted"));
+            }
         }
 
         private static String encode(String value) {

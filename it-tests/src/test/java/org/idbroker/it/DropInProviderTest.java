@@ -5,11 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.idbroker.it.support.ProviderJar;
 import org.idbroker.it.support.TestingBroker;
 import org.idbroker.it.support.TestingBrowser;
@@ -61,6 +66,37 @@ class DropInProviderTest {
             assertThat(me.get("externalIdentities").get(0).get("issuer").asText()).isEqualTo(tickets.url());
             assertThat(JSON.readTree(browser.getJson(broker.uri("/api/authentication/providers")).body()).get(0)
                     .get("displayName").asText()).isEqualTo("Company tickets");
+        }
+    }
+
+    @Test
+    void doctorAndSupportBundleLoadTheProvidersFolderAndRunADroppedInTypesChecks() throws Exception {
+        ticketJar();
+        try (TicketService tickets = TicketService.start(); TestingBroker broker = TestingBroker.startWithProviders(providers)) {
+            broker.configure("--provider", "Tickets", "--type", "ticket", "--enabled", "true", "--set", "serverUrl=" + tickets.url());
+
+            // the test kit's command line gives every command but admin the broker's --providers-dir
+            TestingBroker.CliResult doctor = broker.cli("doctor", "--provider", "Tickets");
+            assertThat(doctor.exitCode()).as(doctor.out() + doctor.err()).isZero();
+            assertThat(doctor.out()).contains("Provider Tickets (type ticket)", "OK    settings",
+                    "OK    ticket service  " + tickets.url()).doesNotContain("not installed");
+
+            Path zip = providers.resolve("bundle.zip");
+            TestingBroker.CliResult bundle = broker.cli("support-bundle", "--output", zip.toString());
+            assertThat(bundle.exitCode()).as(bundle.err()).isZero();
+            try (ZipFile written = new ZipFile(zip.toFile())) {
+                String findings = written.stream().filter(e -> e.getName().contains("doctor"))
+                        .map(e -> read(written, e)).reduce("", String::concat);
+                assertThat(findings).contains("ticket service").doesNotContain("not installed");
+            }
+        }
+    }
+
+    private static String read(ZipFile zip, ZipEntry entry) {
+        try (var in = zip.getInputStream(entry)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

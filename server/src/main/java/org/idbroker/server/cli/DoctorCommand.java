@@ -9,7 +9,6 @@ import org.idbroker.core.providers.ProviderRecord;
 import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.server.providers.BrokerSettings;
 import org.idbroker.server.providers.ProviderDoctor;
-import org.idbroker.server.providers.ProviderTypesLoader;
 import org.idbroker.spi.Finding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,6 +28,9 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
+    @Mixin
+    ProvidersOptions providers;
+
     @Option(names = "--provider", paramLabel = "ID",
             description = "The provider instance to check, even when disabled (default: every enabled one).")
     String provider;
@@ -40,11 +42,11 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         URI normalizedUrl = CliException.publicUrl(publicUrl);
+        ProviderDoctor doctor = new ProviderDoctor(providers.load(), normalizedUrl);
         SecretCipher cipher = db.cipher();
         PrintWriter out = spec.commandLine().getOut();
         try (DatabaseOptions.OpenDatabase open = db.open()) {
             ProviderStore store = open.providerStore(cipher);
-            ProviderDoctor doctor = new ProviderDoctor(ProviderTypesLoader.load(), normalizedUrl);
             List<ProviderRecord> records;
             if (provider != null) {
                 records = List.of(store.find(provider).orElseThrow(() -> new CliException("there is no provider '" + provider

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.idbroker.core.crypto.SecretCipher;
-import org.idbroker.server.providers.ProviderTypesLoader;
+import org.idbroker.server.providers.ProviderTypes;
 import org.idbroker.server.support.SupportBundle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +28,9 @@ final class SupportBundleCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions db;
 
+    @Mixin
+    ProvidersOptions providers;
+
     @Option(names = "--output", required = true, paramLabel = "FILE.zip", description = "Where to write the bundle.")
     Path output;
 
@@ -41,10 +44,11 @@ final class SupportBundleCommand implements Callable<Integer> {
         if (parent == null || !Files.isDirectory(parent)) {
             throw new CliException("the folder of --output does not exist: " + parent, 2);
         }
+        ProviderTypes types = providers.load();
         SecretCipher cipher = db.cipher();
         try (DatabaseOptions.OpenDatabase open = db.open()) {
             SupportBundle bundle = new SupportBundle(open.database().jdbi(), open.providerStore(cipher),
-                    ProviderTypesLoader.load(), normalizedUrl, new Version().getVersion()[0]);
+                    types, normalizedUrl, new Version().getVersion()[0]);
             List<String> entries;
             try {
                 entries = bundle.write(output);
