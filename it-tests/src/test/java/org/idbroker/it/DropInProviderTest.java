@@ -16,8 +16,10 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.idbroker.it.support.ProviderJar;
+import org.idbroker.it.support.TestingAdmin;
 import org.idbroker.it.support.TestingBroker;
 import org.idbroker.it.support.TestingBrowser;
+import org.idbroker.it.support.TestingIdp;
 import org.idbroker.it.support.TicketService;
 import org.idbroker.providers.oidc.flavour.OidcFlavour;
 import org.idbroker.server.providers.ProviderTypesLoader;
@@ -89,6 +91,43 @@ class DropInProviderTest {
                         .map(e -> read(written, e)).reduce("", String::concat);
                 assertThat(findings).contains("ticket service").doesNotContain("not installed");
             }
+        }
+    }
+
+    @Test
+    void aFactoryThatThrowsIllegalArgumentExceptionOnAValueRefusesTheSettingsWithItsMessage() throws Exception {
+        // the ticket type with its Server URL as plain text, so the broker does not check it and URI.create throws
+        String unchecked = ProviderJar.resource("dropin/TicketProviderFactory.java").replace(
+                "SettingDescriptor.url(\"serverUrl\", \"Server URL\",\n                \"The address of the ticket service, such as https://tickets.example.com/.\", true)",
+                "SettingDescriptor.text(\"serverUrl\", \"Server URL\",\n                \"The address of the ticket service, such as https://tickets.example.com/.\", true, null)");
+        assertThat(unchecked).contains("SettingDescriptor.text(\"serverUrl\"");
+        ProviderJar.build(providers.resolve("ticket-provider.jar"), Map.of(TICKET_SOURCE, unchecked), List.of(TICKET_FACTORY));
+        String bad = "https://tickets example.com/";
+        try (TestingIdp idp = TestingIdp.start(); TestingBroker broker = TestingBroker.startWithProviders(providers)) {
+            broker.configureOidc("GenericOidc", idp);
+            TestingAdmin admin = TestingAdmin.signIn(broker, idp, "GenericOidc");
+
+            HttpResponse<String> refused = admin.put("/api/configuration/providers/Tickets", Map.of("type", "ticket",
+                    "settings", Map.of("enabled", "true", "serverUrl", bad)));
+
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            JsonNode answer = TestingAdmin.json(refused);
+            assertThat(answer.get("error").asText()).isEqualTo("invalid_settings");
+            assertThat(answer.get("fields").get("serverUrl").asText())
+                    .isEqualTo("the provider type 'ticket' refused the settings: Illegal character in authority at index 8: " + bad);
+            assertThat(admin.get("/api/configuration/providers/Tickets").statusCode()).isEqualTo(404);
+
+            TestingBroker.CliResult configure = broker.cli("configure", "--provider", "Tickets", "--type", "ticket",
+                    "--enabled", "true", "--set", "serverUrl=" + bad);
+            assertThat(configure.exitCode()).isEqualTo(2);
+            assertThat(configure.err()).isEqualTo("idbroker: the settings were not saved: serverUrl: the provider type 'ticket'"
+                    + " refused the settings: Illegal character in authority at index 8: " + bad + System.lineSeparator());
+
+            Path file = Files.writeString(providers.resolve("broker.yaml"), "version: 1\nproviders:\n  Tickets:\n    type: ticket\n"
+                    + "    settings:\n      enabled: true\n      serverUrl: '" + bad + "'\n");
+            TestingBroker.CliResult apply = broker.cli("apply", file.toString());
+            assertThat(apply.exitCode()).isEqualTo(2);
+            assertThat(apply.err()).contains("providers.Tickets.settings.serverUrl", "the provider type 'ticket' refused the settings");
         }
     }
 

@@ -73,7 +73,8 @@ final class ProviderChanges {
         if (provider.settingPaths().containsKey(field)) {
             return provider.settingPaths().get(field);
         }
-        String dotted = provider.path().dotted() + (field.equals("type") || field.equals("id") ? "." + field : ".settings." + field);
+        String dotted = provider.path().dotted() + (field.equals("type") || field.equals("id") || field.equals(ProviderConfigurator.SETTINGS)
+                ? "." + field : ".settings." + field);
         return new ConfigFile.Path(dotted, provider.path().line());
     }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -15,6 +16,8 @@ import org.idbroker.spi.IdentityProvider;
 import org.idbroker.spi.IdentityProviderFactory;
 import org.idbroker.spi.InvalidSettingsException;
 import org.idbroker.spi.SettingDescriptor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Changes provider instances: checks every field against the type's descriptions, builds the
@@ -22,6 +25,10 @@ import org.idbroker.spi.SettingDescriptor;
  * by the {@code configure} command and the settings API alike.
  */
 public final class ProviderConfigurator {
+
+    /** The field of an error that names no one setting: the settings as a whole. */
+    public static final String SETTINGS = "settings";
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderConfigurator.class);
 
     private final ProviderStore store;
     private final ProviderTypes types;
@@ -109,7 +116,7 @@ public final class ProviderConfigurator {
         });
         SettingsValidator.validate(factory, merged, allSecrets.keySet()).forEach(errors::putIfAbsent);
         if (errors.isEmpty()) {
-            tryBuild(factory, id, merged, allSecrets, publicUrl).ifPresent(e -> errors.put(e.setting(), e.getMessage()));
+            tryBuild(factory, id, merged, allSecrets, publicUrl).ifPresent(e -> errors.put(e.field(), e.message()));
         }
         if (!errors.isEmpty()) {
             throw new InvalidConfigurationException(errors);
@@ -138,15 +145,44 @@ public final class ProviderConfigurator {
         return String.join(", ", types.all().stream().map(IdentityProviderFactory::type).toList());
     }
 
-    private Optional<InvalidSettingsException> tryBuild(IdentityProviderFactory factory, String id,
-            Map<String, String> settings, Map<String, String> secrets, URI publicUrl) {
+    /** Why the provider cannot be built from these settings: the field at fault ({@link #SETTINGS} when unknown). */
+    private record Refusal(String field, String message) {
+    }
+
+    private Optional<Refusal> tryBuild(IdentityProviderFactory factory, String id, Map<String, String> settings,
+            Map<String, String> secrets, URI publicUrl) {
+        String field;
+        String message;
         try (IdentityProvider ignored = instances.create(factory, id, settings, secrets, publicUrl)) {
             return Optional.empty();
         } catch (InvalidSettingsException e) {
-            // a disabled instance may be saved half-configured, but a value given must still be a usable one
-            boolean enabled = BrokerSettings.enabled(ProviderInstances.effective(factory, settings));
-            boolean given = settings.containsKey(e.setting()) || secrets.containsKey(e.setting());
-            return enabled || given ? Optional.of(e) : Optional.empty();
+            field = e.setting();
+            message = e.getMessage();
+        } catch (RuntimeException e) {
+            // a factory that checks a value by using it (URI.create, Integer.parseInt, Pattern.compile): still the
+            // settings' fault, a refusal and not a server error; what names no setting is put on the one value it quotes
+            message = ProviderInstances.withoutSecrets(e.getMessage() == null ? "" : e.getMessage(), secrets);
+            field = quoted(factory, settings, message).orElse(SETTINGS);
+            if (e instanceof IllegalArgumentException) {
+                message = "the provider type '" + factory.type() + "' refused the settings: " + message;
+            } else {
+                message = "the provider type '" + factory.type() + "' failed on these settings (" + e.getClass().getSimpleName()
+                        + ": " + message + ")";
+                LOG.warn("Provider {}: {}", id, message);
+            }
         }
+        // a disabled instance may be saved half-configured, but a value given must still be a usable one
+        boolean enabled = BrokerSettings.enabled(ProviderInstances.effective(factory, settings));
+        boolean given = settings.containsKey(field) || secrets.containsKey(field);
+        return enabled || given ? Optional.of(new Refusal(field, message)) : Optional.empty();
+    }
+
+    /** The one plain setting of the type (not the broker's) whose value {@code message} quotes, if exactly one. */
+    private static Optional<String> quoted(IdentityProviderFactory factory, Map<String, String> settings, String message) {
+        Set<String> own = new TreeSet<>();
+        factory.settings().stream().filter(d -> !d.secret()).forEach(d -> own.add(d.name()));
+        List<String> named = settings.entrySet().stream().filter(e -> own.contains(e.getKey()))
+                .filter(e -> e.getValue().length() >= 4 && message.contains(e.getValue())).map(Map.Entry::getKey).toList();
+        return named.size() == 1 ? Optional.of(named.get(0)) : Optional.empty();
     }
 }

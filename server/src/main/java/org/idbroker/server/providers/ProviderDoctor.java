@@ -81,7 +81,12 @@ public final class ProviderDoctor {
         if (provider != null) {
             try (IdentityProvider built = provider) {
                 findings.add(Finding.ok("settings", "the settings are complete and valid"));
-                findings.addAll(built.diagnose());
+                try {
+                    findings.addAll(built.diagnose());
+                } catch (RuntimeException e) {
+                    findings.add(Finding.fail("provider checks", "the provider type's own checks failed (" + e.getClass().getSimpleName()
+                            + ": " + ProviderInstances.withoutSecrets(String.valueOf(e.getMessage()), record.secrets()) + ")"));
+                }
             }
         }
         findings.add(redirectUri(redirect));

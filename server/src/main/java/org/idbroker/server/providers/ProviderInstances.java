@@ -98,8 +98,22 @@ public final class ProviderInstances {
             return new Instance(settings, null, new Problem(Problem.Kind.INVALID_SETTINGS, e.setting(), e.getMessage()));
         } catch (RuntimeException e) {
             return new Instance(settings, null, new Problem(Problem.Kind.FAILED, null,
-                    "the provider could not be built: " + e.getMessage()));
+                    "the provider could not be built: " + withoutSecrets(String.valueOf(e.getMessage()), record.secrets())));
         }
+    }
+
+    /**
+     * {@code message} (a provider's exception's, which may quote any value it was given) with every secret value
+     * replaced by {@code (secret)}, so it can be shown and logged.
+     */
+    static String withoutSecrets(String message, Map<String, String> secrets) {
+        String shown = message;
+        for (String secret : secrets.values()) {
+            if (secret != null && !secret.isEmpty()) {
+                shown = shown.replace(secret, "(secret)");
+            }
+        }
+        return shown;
     }
 
     /**
