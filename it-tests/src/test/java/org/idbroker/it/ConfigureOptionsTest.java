@@ -30,6 +30,18 @@ class ConfigureOptionsTest {
     }
 
     @Test
+    void theRemovedSecretFileOptionIsRefusedNamingEachSecretsOwnOption() {
+        TestingBroker.CliResult result = TestingBroker.run("configure", "--provider", "Corp", "--type", "ldap",
+                "--secret-file", "bindPassword=/run/secrets/ldap-bind", "--secret-file", "token=/run/secrets/t");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("idbroker: --secret-file was removed: every secret setting has an option of its own,"
+                + " --bind-password-file /run/secrets/ldap-bind for bindPassword, none for 'token', which is no secret setting"
+                + " of an installed type ('idbroker configure --help' lists them)" + System.lineSeparator());
+        assertThat(TestingBroker.run("configure", "--help").out()).doesNotContain("--secret-file");
+    }
+
+    @Test
     void aValueForAnOptionOfNoInstalledTypeIsRefusedAsAnUnknownOption() {
         TestingBroker.CliResult result = TestingBroker.run("configure", "--provider", "Corp", "--no-such-setting", "x");
 

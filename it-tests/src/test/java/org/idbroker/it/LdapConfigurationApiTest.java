@@ -79,7 +79,7 @@ class LdapConfigurationApiTest {
         assertThat(me.get("externalGroups")).extracting(JsonNode::asText).containsExactly("developers");
     }
 
-    /** {@code --set name=value} pairs as settings; the {@code --secret-file} is left out. */
+    /** {@code --set name=value} pairs as settings; the {@code --bind-password-file} is left out. */
     private static Map<String, String> settingsOf(List<String> arguments) {
         Map<String, String> settings = new LinkedHashMap<>();
         for (int i = 0; i < arguments.size(); i += 2) {

@@ -57,7 +57,7 @@ public final class TestingLdap implements AutoCloseable {
      */
     public List<String> settings(String bindPasswordFile) {
         return List.of("--set", "url=ldap://127.0.0.1:" + server.getListenPort(), "--set", "bindDn=cn=idbroker," + BASE,
-                "--secret-file", "bindPassword=" + bindPasswordFile, "--set", "userBaseDn=ou=people," + BASE,
+                "--bind-password-file", bindPasswordFile, "--set", "userBaseDn=ou=people," + BASE,
                 "--set", "groupBaseDn=ou=groups," + BASE);
     }
 

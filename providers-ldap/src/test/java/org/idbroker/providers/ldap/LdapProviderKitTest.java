@@ -33,7 +33,7 @@ class LdapProviderKitTest extends PasswordProviderKit<TestingDirectory> {
     protected List<String> connectionArguments(TestingDirectory directory) {
         List<String> args = new ArrayList<>(List.of("--set", "url=" + directory.url(), "--set", "startTls=true",
                 "--set-file", "caCertificate=" + TestingBroker.writeTemp(directory.caPem()),
-                "--secret-file", "bindPassword=" + TestingBroker.writeTemp(TestingDirectory.SERVICE_PASSWORD)));
+                "--bind-password-file", TestingBroker.writeTemp(TestingDirectory.SERVICE_PASSWORD).toString()));
         for (String setting : TestingDirectory.baseSettings()) {
             args.addAll(List.of("--set", setting));
         }

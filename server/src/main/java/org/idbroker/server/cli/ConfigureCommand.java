@@ -54,9 +54,8 @@ final class ConfigureCommand implements Callable<Integer> {
             description = "A setting of the type read from a file, such as a PEM certificate of several lines (repeatable).")
     Map<String, Path> otherFiles = new LinkedHashMap<>();
 
-    @Option(names = "--secret-file", paramLabel = "NAME=FILE",
-            description = "A secret setting of the type (such as bindPassword) read from a file, never from the command line"
-                    + " (repeatable).")
+    /** Gone: every secret setting has its own option ({@code --bind-password-file}); kept, hidden, to say so. */
+    @Option(names = "--secret-file", paramLabel = "NAME=FILE", hidden = true)
     Map<String, Path> secretFiles = new LinkedHashMap<>();
 
     /** The options of the installed types' settings, made before the command line is parsed ({@link #withOptionsOf}). */
@@ -74,12 +73,17 @@ final class ConfigureCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!secretFiles.isEmpty()) {
+            throw new CliException("--secret-file was removed: every secret setting has an option of its own, "
+                    + String.join(", ", secretFiles.entrySet().stream()
+                            .map(e -> settingOptions.secretOptionFor(e.getKey(), e.getValue())).toList())
+                    + " ('idbroker configure --help' lists them)", 2);
+        }
         URI normalizedUrl = CliException.publicUrl(publicUrl);
         Map<String, String> settings = new LinkedHashMap<>(other);
         settings.putAll(settingOptions.settings());
         Map<String, String> secrets = new LinkedHashMap<>(settingOptions.secrets());
         otherFiles.forEach((name, file) -> settings.put(name, read(file, "the file of the setting " + name).strip()));
-        secretFiles.forEach((name, file) -> secrets.put(name, read(file, "the secret file of " + name).strip()));
         ProviderTypes types = providers.load();
         SecretCipher cipher = db.cipher();
         try (DatabaseOptions.OpenDatabase open = db.openForSeeding(types)) {

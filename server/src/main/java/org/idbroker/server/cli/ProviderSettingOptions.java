@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.idbroker.server.providers.BrokerSettings;
 import org.idbroker.server.providers.ProviderTypes;
 import org.idbroker.spi.IdentityProviderFactory;
@@ -20,8 +23,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * ({@link BrokerSettings}) and of every installed type: {@code --kebab-case-name} for a plain setting
  * ({@code usernameClaimType}: {@code --username-claim-type}), {@code --kebab-case-name-file} for a secret, read from
  * that file ({@code clientSecret}: {@code --client-secret-file}); the help is the descriptor's label and help, for a
- * setting several types describe differently each type's. A setting whose option name a fixed option already has is
- * given with {@code --set} only.
+ * setting several types describe differently each type's. A plain setting whose option name a fixed option already
+ * has is given with {@code --set} only; such a secret ({@code dbPassword}: {@code --db-password-file} is the
+ * database's) with the settings API or {@code apply}.
  */
 final class ProviderSettingOptions {
 
@@ -29,9 +33,12 @@ final class ProviderSettingOptions {
     }
 
     private final List<Generated> generated;
+    /** The secret settings whose option a fixed option has: not given on this command line. */
+    private final Set<String> shadowed;
 
-    private ProviderSettingOptions(List<Generated> generated) {
+    private ProviderSettingOptions(List<Generated> generated, Set<String> shadowed) {
         this.generated = List.copyOf(generated);
+        this.shadowed = Set.copyOf(shadowed);
     }
 
     /**
@@ -56,35 +63,62 @@ final class ProviderSettingOptions {
             }
         }
         List<Generated> generated = new ArrayList<>();
+        Set<String> shadowed = new TreeSet<>();
         broker.forEach((name, d) -> add(spec, name, d, List.of(description(d)), generated));
         byOption.forEach((name, described) -> {
             int giving = described.values().stream().mapToInt(one -> one.types().size()).sum();
             boolean alike = described.size() == 1 && giving == ordered.size();
             List<String> lines = described.values().stream().map(one -> description(one.setting())
                     + (alike ? "" : " Types: " + String.join(", ", one.types()) + ".")).toList();
-            add(spec, name, described.values().iterator().next().setting(), lines, generated);
+            SettingDescriptor d = described.values().iterator().next().setting();
+            if (!add(spec, name, d, lines, generated) && d.secret()) {
+                shadowed.add(d.name());
+            }
         });
-        return new ProviderSettingOptions(generated);
+        return new ProviderSettingOptions(generated, shadowed);
     }
 
     /** How some types describe a setting. */
     private record Described(SettingDescriptor setting, List<String> types) {
     }
 
-    private static void add(CommandSpec spec, String name, SettingDescriptor d, List<String> help, List<Generated> generated) {
+    /** Adds the option {@code name} of the setting, unless a fixed option has the name: whether it did. */
+    private static boolean add(CommandSpec spec, String name, SettingDescriptor d, List<String> help, List<Generated> generated) {
         if (spec.findOption(name) != null) {
-            return;
+            return false;
         }
         OptionSpec option = OptionSpec.builder(name).paramLabel(paramLabel(d)).type(d.secret() ? Path.class : String.class)
                 .description(help.stream().map(ProviderSettingOptions::escaped).toArray(String[]::new)).build();
         spec.addOption(option);
         generated.add(new Generated(d, option));
+        return true;
     }
 
     /** {@code --issuer}, {@code --client-id}, {@code --client-secret-file}: the option of a setting. */
     static String optionName(SettingDescriptor d) {
-        String kebab = d.name().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
-        return "--" + kebab + (d.secret() ? "-file" : "");
+        return optionName(d.name(), d.secret());
+    }
+
+    private static String optionName(String setting, boolean secret) {
+        String kebab = setting.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+        return "--" + kebab + (secret ? "-file" : "");
+    }
+
+    /**
+     * How the secret setting {@code name} is given, said to someone who gave it as {@code --secret-file name=file}: its
+     * option ({@code --bind-password-file file} for {@code bindPassword}), or why it has none.
+     */
+    String secretOptionFor(String name, Path file) {
+        Optional<String> option = generated.stream().filter(g -> g.setting().secret() && g.setting().name().equals(name))
+                .map(g -> g.option().longestName()).findFirst();
+        if (option.isPresent()) {
+            return option.get() + " " + file + " for " + name;
+        }
+        if (shadowed.contains(name)) {
+            return "none for '" + name + "', whose option " + optionName(name, true)
+                    + " is one of configure's own: set it with the settings API or 'idbroker apply'";
+        }
+        return "none for '" + name + "', which is no secret setting of an installed type";
     }
 
     /** The plain settings given on the command line, by setting name. */

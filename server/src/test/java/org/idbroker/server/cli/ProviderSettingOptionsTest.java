@@ -3,6 +3,8 @@ package org.idbroker.server.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -94,6 +96,32 @@ class ProviderSettingOptionsTest {
 
         assertThatThrownBy(options::secrets).isInstanceOf(CliException.class)
                 .hasMessageStartingWith("cannot read the client secret file " + dir.resolve("missing.txt"));
+    }
+
+    @Test
+    void theRemovedSecretFileOptionSaysHowEachSecretIsGiven() {
+        ProviderTypes types = new ProviderTypes(List.of(new Type("ldap", true, List.of(
+                SettingDescriptor.secret("bindPassword", "Bind Password", "The service account's.", true),
+                SettingDescriptor.secret("dbPassword", "Database Password", "Clashes with --db-password-file.", false)))));
+        CommandLine configure = new CommandLine(new ConfigureCommand());
+        configure.setOut(new PrintWriter(new StringWriter()));
+        StringWriter err = new StringWriter();
+        configure.setErr(new PrintWriter(err, true));
+        configure.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println(e.getMessage());
+            return e instanceof CliException c ? c.exitCode() : 1;
+        });
+        ConfigureCommand.withOptionsOf(configure, types);
+
+        int code = configure.execute("--provider", "Corp", "--secret-file", "bindPassword=/run/secrets/bind",
+                "--secret-file", "dbPassword=/run/secrets/db", "--secret-file", "token=/run/secrets/token");
+
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().strip()).isEqualTo("--secret-file was removed: every secret setting has an option of its own,"
+                + " --bind-password-file /run/secrets/bind for bindPassword, none for 'dbPassword', whose option"
+                + " --db-password-file is one of configure's own: set it with the settings API or 'idbroker apply', none for"
+                + " 'token', which is no secret setting of an installed type ('idbroker configure --help' lists them)");
+        assertThat(configure.getUsageMessage()).doesNotContain("--secret-file").contains("--bind-password-file");
     }
 
     private static CommandLine configure() {
