@@ -116,6 +116,18 @@ class UpstreamHandOffTest {
         HttpResponse<String> forged = browser.navigate(broker.uri("/app/sign-in?state=" + enc(endSession.queryParameter("state") + "x")));
         assertThat(forged.statusCode()).isEqualTo(200);
         assertThat(forged.body()).contains("sign-in.js");
+
+        // the IdP's state replayed within its 10 minutes (by another browser) leads only where a logout request with no
+        // session and no signature leads anyone: the application's registered address with its state. So the state is
+        // not made one-use; should a sessionless logout ever stop redirecting, it must be (LogoutReturnResource)
+        HttpResponse<String> replayed = new TestingBrowser().navigate(broker.uri("/app/sign-in?state="
+                + enc(endSession.queryParameter("state"))));
+        HttpResponse<String> unsigned = new TestingBrowser().navigate(broker.uri("/oauth2/logout?client_id=wiki"
+                + "&post_logout_redirect_uri=" + enc(loggedOut()) + "&state=" + enc(rpState)));
+        assertThat(replayed.statusCode()).isEqualTo(302);
+        assertThat(unsigned.statusCode()).isEqualTo(302);
+        assertThat(replayed.headers().firstValue("Location")).isEqualTo(unsigned.headers().firstValue("Location"))
+                .hasValueSatisfying(location -> assertThat(location).startsWith(loggedOut()));
     }
 
     private String loggedOut() {

@@ -23,6 +23,11 @@ import org.idbroker.server.web.PagesResource;
  * {@code state} the broker gave it ({@link TokenIssuer#logoutState}); the browser then goes on to the
  * application's post-logout URI (still registered for it) with the application's own {@code state}.
  * Without such a state this is the sign-in page as ever.
+ *
+ * <p>The state is not one-use: replayed within its 10 minutes it leads only where {@code /oauth2/logout} with the
+ * same client, post-logout URI and state leads anyone without a session or a signature ({@link LogoutResource}), so
+ * remembering used states across nodes would protect nothing (and turn a reload of this page into an error). Should a
+ * logout without a session ever stop redirecting, the state must become one-use ({@code UpstreamHandOffTest} says so).
  */
 @Path(IdpSignOut.SIGN_IN_PAGE)
 public final class LogoutReturnResource {
