@@ -250,7 +250,7 @@ public final class BrokerServer implements AutoCloseable {
             } catch (Exception ignored) {
                 // already failing
             }
-            stopBackgroundWork(injector, null);
+            stopBackgroundWork(injector);
             throw new IllegalStateException("the HTTP server did not start: " + e.getMessage(), e);
         }
         LOG.info("IdBroker listening on {}:{}, public URL {}", options.bindHost(), connector.getLocalPort(), publicUrl);
@@ -340,16 +340,14 @@ public final class BrokerServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("The HTTP server did not stop cleanly: {}", e.getMessage());
         }
-        stopBackgroundWork(injector, housekeeping);
+        housekeeping.close();
+        stopBackgroundWork(injector);
         injector.getInstance(ProviderRegistry.class).close();
         operations.close();
     }
 
-    /** Stops every scheduled task of the node (and {@code housekeeping}, when there is one), each waiting for its run under way. */
-    private static void stopBackgroundWork(Injector injector, Housekeeping housekeeping) {
-        if (housekeeping != null) {
-            housekeeping.close();
-        }
+    /** Stops the scheduled tasks the injector holds, each waiting for its run under way. */
+    private static void stopBackgroundWork(Injector injector) {
         injector.getInstance(SessionMaintenance.class).close();
         injector.getInstance(OidcMaintenance.class).close();
         injector.getInstance(BackchannelDelivery.class).close();
