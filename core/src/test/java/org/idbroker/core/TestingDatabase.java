@@ -55,6 +55,11 @@ public final class TestingDatabase implements AutoCloseable {
         return database.jdbi();
     }
 
+    /** How to open another pool on this database (one that has not seen its schema yet). */
+    public DatabaseSettings settings() {
+        return new DatabaseSettings(jdbcUrl, Server.USER, null, 2);
+    }
+
     public SecretCipher cipher() {
         return cipher;
     }

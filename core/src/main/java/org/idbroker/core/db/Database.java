@@ -11,6 +11,7 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.pattern.ValidatePattern;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 
@@ -20,6 +21,13 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final String jdbcUrl;
     private final Jdbi jdbi;
+    /**
+     * Configured once (loading Flyway's configuration and plugins is part of its cost) and used for every command on
+     * this pool; it connects only when a command runs. Future migrations (applied by a newer IdBroker) are not
+     * ignored, so {@link #migrate()} needs one Flyway command, not an {@code info()} first: its validation fails on
+     * them, and only then is the schema's state read again to say so.
+     */
+    private final Flyway flyway;
     private volatile boolean connected;
     /** Set once every migration this build knows has been seen applied; the schema never goes back. */
     private volatile boolean schemaCurrent;
@@ -28,6 +36,8 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.jdbcUrl = jdbcUrl;
         this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+        this.flyway = Flyway.configure(Database.class.getClassLoader()).dataSource(dataSource)
+                .locations("classpath:db/migration").ignoreMigrationPatterns(new ValidatePattern[0]).load();
     }
 
     /**
@@ -92,10 +102,18 @@ public final class Database implements AutoCloseable {
             return this;
         }
         try {
-            refuseNewerSchema(flyway().info());
-            flyway().migrate();
+            flyway.migrate();
             schemaCurrent = true;
         } catch (FlywayException e) {
+            // a newer IdBroker's migrations fail the validation: say so, rather than in Flyway's words
+            MigrationInfoService info;
+            try {
+                info = flyway.info();
+            } catch (FlywayException unreadable) {
+                e.addSuppressed(unreadable);
+                throw new DatabaseUnavailableException("cannot migrate the database schema: " + rootMessage(e), e);
+            }
+            refuseNewerSchema(info);
             throw new DatabaseUnavailableException("cannot migrate the database schema: " + rootMessage(e), e);
         }
         return this;
@@ -140,7 +158,7 @@ public final class Database implements AutoCloseable {
 
     private MigrationInfoService schemaInfo() {
         try {
-            return flyway().info();
+            return flyway.info();
         } catch (FlywayException e) {
             throw new DatabaseUnavailableException("cannot read the database schema's version: " + rootMessage(e), e);
         }
@@ -163,10 +181,6 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private Flyway flyway() {
-        return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load();
-    }
-
     /**
      * Whether the database answers and every migration has been applied. The migration state is read
      * once (Flyway scans the class path and the history table, milliseconds of work); after that a
@@ -178,7 +192,7 @@ public final class Database implements AutoCloseable {
                 return false;
             }
             if (!schemaCurrent) {
-                schemaCurrent = flyway().info().pending().length == 0;
+                schemaCurrent = flyway.info().pending().length == 0;
             }
             return schemaCurrent;
         } catch (SQLException | RuntimeException e) {
