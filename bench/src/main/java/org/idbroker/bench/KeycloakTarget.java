@@ -219,18 +219,20 @@ final class KeycloakTarget implements BenchTarget {
         }
     }
 
-    /** The realm's user count, and what the first new user's sign-in made: its groups attribute and its link. */
+    /** The realm's user count, and what a new user's sign-in made: its profile, groups attribute and link. */
     @Override
     public List<String> afterLoad() throws Exception {
         String realm = "/admin/realms/" + REALM;
         JsonNode count = admin.get(realm + "/users/count");
-        JsonNode found = admin.get(realm + "/users?exact=true&briefRepresentation=false&username=new1");
-        if (found == null || found.size() != 1) {
-            return List.of("# Keycloak: " + count + " users in realm " + REALM + "; no user new1");
+        // the new-user phases' people are "new" and a number (the warm-up's are "warm...", the returning "bulk...")
+        JsonNode found = admin.get(realm + "/users?username=new&max=1&briefRepresentation=false");
+        if (found == null || found.isEmpty()) {
+            return List.of("# Keycloak: " + count + " users in realm " + REALM + "; no new user");
         }
         JsonNode user = found.get(0);
         JsonNode links = admin.get(realm + "/users/" + user.path("id").asText() + "/federated-identity");
-        return List.of("# Keycloak: " + count + " users in realm " + REALM + "; new1 made by its first sign-in: email "
+        return List.of("# Keycloak: " + count + " users in realm " + REALM + "; " + user.path("username").asText()
+                + " made by its first sign-in: email "
                 + user.path("email").asText() + ", first name \"" + user.path("firstName").asText() + "\", groups attribute "
                 + user.path("attributes").path("groups") + ", linked to " + links);
     }
