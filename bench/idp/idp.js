@@ -1,9 +1,11 @@
 // The bench's OpenID provider: node oidc-provider (a certified implementation) shaped like Authentik.
-//   node idp.js PORT REDIRECT_URI [KEY_BITS]
+//   node idp.js PORT REDIRECT_URI [KEY_BITS] [CLIENT_ID]
 // Prints one line "ready ISSUER" when it listens on 127.0.0.1:PORT.
 // Authentik's shape: the issuer is http://127.0.0.1:PORT/application/o/bench/ (trailing slash), ID tokens are RS256
 // and carry the profile, email and groups claims (email_verified false, as Authentik 2025.10+ sends), userinfo answers
 // the same claims, and the person signs in on a login form (any username, the password "bench-password").
+// One confidential client: CLIENT_ID (bench-client by default, the broker's; the Keycloak run registers
+// keycloak-broker, with Keycloak's broker endpoint as REDIRECT_URI) and the secret below.
 import http from 'node:http';
 import crypto from 'node:crypto';
 import Provider from 'oidc-provider';
@@ -11,14 +13,14 @@ import Provider from 'oidc-provider';
 const port = Number(process.argv[2]);
 const redirectUri = process.argv[3];
 const keyBits = Number(process.argv[4] || 2048);
+const CLIENT_ID = process.argv[5] || 'bench-client';
 if (!port || !redirectUri) {
-  console.error('usage: node idp.js PORT REDIRECT_URI [KEY_BITS]');
+  console.error('usage: node idp.js PORT REDIRECT_URI [KEY_BITS] [CLIENT_ID]');
   process.exit(2);
 }
 
 const prefix = '/application/o/bench';
 const issuer = `http://127.0.0.1:${port}${prefix}/`;
-const CLIENT_ID = 'bench-client';
 const CLIENT_SECRET = 'bench-client-secret-0123456789abcdef0123456789abcdef';
 const PASSWORD = 'bench-password';
 

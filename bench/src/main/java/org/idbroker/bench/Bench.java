@@ -22,7 +22,8 @@ import java.util.function.LongFunction;
  * The broker's figures on this machine: brokered sign-ins per second (closed and open loop),
  * authenticated requests per second, broker CPU per sign-in, start time, memory, and how cost grows
  * with users and groups, against the in-process fake IdP ({@code -Dbench.idp=fake}); without it the realistic bench
- * runs ({@link RealisticBench}). Figures, never pass or fail. Run through {@code ./bench/run}.
+ * runs ({@link RealisticBench}), against the broker or, with {@code -Dbench.target=keycloak}, against Keycloak
+ * ({@link KeycloakTarget}). Figures, never pass or fail. Run through {@code ./bench/run}.
  */
 public final class Bench {
 
@@ -77,7 +78,11 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Path distribution = Path.of(args.length > 0 ? args[0] : "distribution/target/idbroker");
         if (!"fake".equals(System.getProperty("bench.idp", "oidc"))) {
-            RealisticBench.main(distribution, Path.of(System.getProperty("bench.idpDir", "bench/idp")));
+            BenchTarget.Launcher target = "keycloak".equals(System.getProperty("bench.target", "idbroker"))
+                    ? KeycloakTarget.launcher(Path.of(System.getProperty("bench.keycloakHome")),
+                            Path.of(System.getProperty("bench.keycloakJavaHome")))
+                    : BrokerTarget.launcher(distribution);
+            RealisticBench.main(target, Path.of(System.getProperty("bench.idpDir", "bench/idp")));
             return;
         }
         Path work = Files.createTempDirectory("idbroker-bench");

@@ -54,6 +54,11 @@ final class Database implements AutoCloseable {
         return name;
     }
 
+    /** The role the bench connects as (no password: the loopback server trusts it). */
+    String user() {
+        return user;
+    }
+
     String description() {
         return (embedded != null ? "embedded PostgreSQL" : "PostgreSQL at " + serverUrl.replaceFirst("/[^/]*$", "")) + ", database " + name;
     }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * resumed authorization (which redirects back), and the broker's callback; the sign-in ends at the broker's final
  * redirect. Not thread-safe.
  */
-final class FormBrowser implements AutoCloseable {
+final class FormBrowser implements BenchTarget.Worker {
 
     private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"");
 
@@ -29,7 +29,8 @@ final class FormBrowser implements AutoCloseable {
     }
 
     /** Signs {@code username} in at the IdP's form; returns the broker's session token. */
-    String signIn(String username) throws IOException {
+    @Override
+    public String signIn(String username) throws IOException {
         CookieJar brokerJar = new CookieJar();
         CookieJar idpJar = new CookieJar();
         String start = "/api/users/authenticate/" + providerId;

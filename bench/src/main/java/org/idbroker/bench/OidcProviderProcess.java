@@ -27,14 +27,20 @@ final class OidcProviderProcess implements AutoCloseable {
         this.issuer = issuer;
     }
 
+    /** Starts the IdP with one client, {@link #CLIENT_ID}, that may redirect to {@code redirectUri}. */
     static OidcProviderProcess start(Path idpDirectory, String redirectUri, Path log) throws Exception {
+        return start(idpDirectory, CLIENT_ID, redirectUri, log);
+    }
+
+    /** Starts the IdP with one client, {@code clientId} (secret {@link #CLIENT_SECRET}), that may redirect to {@code redirectUri}. */
+    static OidcProviderProcess start(Path idpDirectory, String clientId, String redirectUri, Path log) throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
         String keyBits = System.getenv().getOrDefault("BENCH_IDP_KEY_BITS", "2048");
         ProcessBuilder builder = new ProcessBuilder(System.getenv().getOrDefault("BENCH_NODE", "node"), "idp.js",
-                Integer.toString(port), redirectUri, keyBits).directory(idpDirectory.toFile())
+                Integer.toString(port), redirectUri, keyBits, clientId).directory(idpDirectory.toFile())
                 .redirectError(log.toFile());
         Process process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -2,13 +2,9 @@ package org.idbroker.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,36 +16,37 @@ import java.util.function.LongFunction;
  * on PostgreSQL, behind a real OpenID provider in its own process (node oidc-provider, Authentik-shaped), driven by
  * this JVM as a separate load driver whose workers sign people in through the IdP's login form, each sign-in in a new
  * browser. CPU per sign-in of the broker, PostgreSQL, the IdP and the driver, apart; returning and new users;
- * throughput, p50/p99; resident memory under load and idle; time to ready. Figures, never pass or fail.
+ * throughput, p50/p99; resident memory under load and idle; time to ready. Figures, never pass or fail. The broker is
+ * a {@link BenchTarget}: IdBroker by default, or Keycloak through the same IdP, driver and accounting.
  */
 final class RealisticBench {
 
-    private static final String PROVIDER = "GenericOidc";
     private static final int SECONDS = Integer.getInteger("bench.seconds", 15);
     private static final int WARM_UP_SECONDS = Integer.getInteger("bench.warmup", 45);
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
     private static final int WORKERS = Integer.getInteger("bench.threads", 8);
     private static final int BULK_USERS = 1_000;
-    /** The JIT's compiler threads and the collector's (Serial GC collects on the VM thread), by their kernel names. */
+    /**
+     * The JIT's compiler threads and the collector's (Serial GC collects on the VM thread; G1, Keycloak's, has
+     * "GC Thread#N" workers and its "G1 ..." concurrent threads), by their kernel names.
+     */
     private static final String[] JIT_THREADS = {"C1 CompilerThre", "C2 CompilerThre"};
-    private static final String[] GC_THREADS = {"VM Thread", "GC Thread"};
-    /** The JDK HTTP client's selector and workers: the broker's side of the token and userinfo exchanges (in part). */
-    private static final String[] IDP_CLIENT_THREADS = {"HttpClient-"};
+    private static final String[] GC_THREADS = {"VM Thread", "GC Thread", "G1 "};
 
-    private final BrokerProcess broker;
+    private final BenchTarget broker;
     private final OidcProviderProcess idp;
     private final Database database;
     private final AtomicLong newUsers = new AtomicLong();
     private volatile long peakRss;
     private volatile boolean loaded;
 
-    private RealisticBench(BrokerProcess broker, OidcProviderProcess idp, Database database) {
+    private RealisticBench(BenchTarget broker, OidcProviderProcess idp, Database database) {
         this.broker = broker;
         this.idp = idp;
         this.database = database;
     }
 
-    /** One measured phase; CPU in milliseconds over the phase. */
+    /** One measured phase; CPU in milliseconds over the phase; "broker" is the target measured, IdBroker or Keycloak. */
     record Phase(String name, long signIns, long errors, double seconds, Latencies.Summary latency, long brokerCpu,
             long brokerJitCpu, long brokerGcCpu, long brokerIdpClientCpu, PostgresCpu.Spent postgres, long idpCpu, long driverCpu, long peakRssMiB, long[] counters, String load, String firstError) {
         double rate() {
@@ -60,12 +57,14 @@ final class RealisticBench {
             return signIns == 0 ? 0 : (double) cpu / signIns;
         }
 
-        String line() {
-            return String.format("%-34s %5.0f/s  %s | CPU-ms per sign-in: broker %.2f (JIT compiler threads %.2f, GC %.2f, IdP client threads %.2f), PostgreSQL %.2f (bench db %.2f +"
+        /** The phase's line; {@code target} names the broker measured, {@code idpClientThreads} whether it has such threads. */
+        String line(String target, boolean idpClientThreads) {
+            String threads = idpClientThreads ? String.format(", IdP client threads %.2f", per(brokerIdpClientCpu)) : "";
+            return String.format("%-34s %5.0f/s  %s | CPU-ms per sign-in: %s %.2f (JIT compiler threads %.2f, GC %.2f%s), PostgreSQL %.2f (bench db %.2f +"
                     + " server %.2f; other dbs %.2f), IdP %.2f, driver %.2f | per sign-in: %.2f commits, %.2f rollbacks,"
                     + " rows %.2f inserted, %.2f updated, %.2f deleted; server-wide WAL %.1f records, %.2f full pages, %.0f bytes,"
                     + " %.2f syncs | RSS peak %d MiB | load %s (%d ok, %d errors%s)",
-                    name, rate(), latency.text(), per(brokerCpu), per(brokerJitCpu), per(brokerGcCpu), per(brokerIdpClientCpu), per(postgres.broker()), per(postgres.benchDatabase()),
+                    name, rate(), latency.text(), target, per(brokerCpu), per(brokerJitCpu), per(brokerGcCpu), threads, per(postgres.broker()), per(postgres.benchDatabase()),
                     per(postgres.server()), per(postgres.otherDatabases()), per(idpCpu), per(driverCpu), per(counters[0]),
                     per(counters[1]), per(counters[2]), per(counters[3]), per(counters[4]), per(counters[5]), per(counters[6]),
                     per(counters[7]), per(counters[8]), peakRssMiB, load,
@@ -73,51 +72,35 @@ final class RealisticBench {
         }
     }
 
-    static void main(Path distribution, Path idpDirectory) throws Exception {
+    static void main(BenchTarget.Launcher launcher, Path idpDirectory) throws Exception {
         Path work = Files.createTempDirectory("idbroker-bench");
-        byte[] keyBytes = new byte[32];
-        new SecureRandom().nextBytes(keyBytes);
-        String masterKey = Base64.getEncoder().encodeToString(keyBytes);
-        System.out.printf("# IdBroker bench (realistic: node oidc-provider with a login form), %s: %d cores, %d MiB, driver Java %s;"
-                + " %d s warm-up, %d rounds of %d s phases, %d workers%n", LocalDate.now(), Runtime.getRuntime().availableProcessors(),
-                Procfs.totalMemoryMiB(), System.getProperty("java.version"), WARM_UP_SECONDS, ROUNDS, SECONDS, WORKERS);
+        System.out.printf("# %s bench (realistic: node oidc-provider with a login form), %s: %d cores, %d MiB, driver Java %s;"
+                + " %d s warm-up, %d rounds of %d s phases, %d workers%n", launcher.product(), LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(), Procfs.totalMemoryMiB(), System.getProperty("java.version"),
+                WARM_UP_SECONDS, ROUNDS, SECONDS, WORKERS);
         System.out.println("# load average at start: " + Procfs.loadAverage() + " (other work on the machine skews every figure)");
-        System.out.println("# broker JAVA_OPTS: " + System.getenv().getOrDefault("JAVA_OPTS", "(the launcher's default)")
-                + (System.getenv("BENCH_BROKER_JDK_JAVA_OPTIONS") != null ? ", plus JDK_JAVA_OPTIONS "
-                        + System.getenv("BENCH_BROKER_JDK_JAVA_OPTIONS") : ""));
+        launcher.settings().forEach(System.out::println);
         try (Database database = Database.create()) {
             System.out.println("# database: " + database.description());
-            Path log = work.resolve("broker.log");
-            BrokerProcess broker = BrokerProcess.start(distribution, database, masterKey, log);
-            try (OidcProviderProcess idp = OidcProviderProcess.start(idpDirectory,
-                    "http://127.0.0.1:" + broker.port() + "/api/users/authenticatedToken/" + PROVIDER, work.resolve("idp.log"))) {
+            BenchTarget broker = launcher.start(database, work);
+            try (OidcProviderProcess idp = OidcProviderProcess.start(idpDirectory, broker.idpClientId(), broker.idpRedirectUri(),
+                    work.resolve("idp.log"))) {
                 System.out.println("# IdP: " + idp.issuer() + " (pid " + idp.pid() + "), log " + work.resolve("idp.log"));
-                new RealisticBench(broker, idp, database).run(distribution, masterKey, work);
+                new RealisticBench(broker, idp, database).run(work);
             } finally {
                 broker.close();
-                System.out.println("# broker log: " + log);
+                System.out.println("# " + broker.name() + " log: " + broker.log());
             }
         }
     }
 
-    private void run(Path distribution, String masterKey, Path work) throws Exception {
+    private void run(Path work) throws Exception {
         long pid = broker.pid();
-        System.out.printf("start to /health/ready: %d ms (launch to the first 200, fresh database, migrations included)%n",
-                broker.readyAfter().toMillis());
-        Path secret = work.resolve("client-secret");
-        Files.writeString(secret, OidcProviderProcess.CLIENT_SECRET);
-        BrokerProcess.cli(distribution, database, masterKey, Map.of("JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"),
-                "configure", "--provider", PROVIDER, "--enabled", "true", "--issuer", idp.issuer(),
-                "--client-id", OidcProviderProcess.CLIENT_ID, "--client-secret-file", secret.toString(),
-                "--scopes", "openid profile email groups", "--display-name", "Bench IdP",
-                "--role-claim-type", "groups", "--username-claim-type", "preferred_username",
-                "--allow-auto-user-creation", "true", "--public-url", "http://127.0.0.1:" + broker.port());
-        awaitProvider();
+        String name = broker.name();
+        System.out.printf("start to /health/ready: %d ms (%s)%n", broker.readyAfter().toMillis(), broker.readyNote());
+        broker.configure(idp, work);
         System.out.printf("resident memory at rest (before any sign-in): %d MiB%n", Procfs.rssMiB(pid));
-        database.execute("with made as (insert into users (username, email) select 'bulk' || g, 'bulk' || g || '@bench.example'"
-                + " from generate_series(1, " + BULK_USERS + ") g returning id, username)"
-                + " insert into external_identities (user_id, provider_id, issuer, subject)"
-                + " select id, '" + PROVIDER + "', '" + idp.issuer() + "', username from made");
+        broker.addReturningUsers(idp, "bulk", BULK_USERS);
         database.execute("analyze");
         Thread sampler = new Thread(() -> {
             while (true) {
@@ -141,20 +124,21 @@ final class RealisticBench {
             returning.add(phase("returning users, round " + round, SECONDS, i -> bulk()));
             fresh.add(phase("new users, round " + round, SECONDS, i -> "new" + newUsers.incrementAndGet()));
         }
+        broker.afterLoad().forEach(System.out::println);
         Thread.sleep(TimeUnit.SECONDS.toMillis(Integer.getInteger("bench.idleSeconds", 15)));
         long idleRss = Procfs.rssMiB(pid);
-        System.out.println("broker RSS idle: " + idleRss + " MiB (" + Procfs.rssKindsMiB(pid) + ")");
+        System.out.println(name + " RSS idle: " + idleRss + " MiB (" + Procfs.rssKindsMiB(pid) + ")");
 
         System.out.println();
         System.out.println("| figure (ranges over " + ROUNDS + " rounds) | returning users | new users |");
         System.out.println("|---|---|---|");
         row("sign-ins/s", returning, fresh, p -> p.rate(), "%.0f");
-        row("broker CPU-ms per sign-in", returning, fresh, p -> p.per(p.brokerCpu()), "%.2f");
+        row(name + " CPU-ms per sign-in", returning, fresh, p -> p.per(p.brokerCpu()), "%.2f");
         row("of which JIT compiler threads (falls to ~0 once warm)", returning, fresh, p -> p.per(p.brokerJitCpu()), "%.2f");
-        row("broker CPU-ms per sign-in without the JIT's threads", returning, fresh,
+        row(name + " CPU-ms per sign-in without the JIT's threads", returning, fresh,
                 p -> p.per(p.brokerCpu() - p.brokerJitCpu()), "%.2f");
         row("PostgreSQL CPU-ms per sign-in (bench db + server)", returning, fresh, p -> p.per(p.postgres().broker()), "%.2f");
-        row("broker + PostgreSQL CPU-ms per sign-in", returning, fresh, p -> p.per(p.brokerCpu() + p.postgres().broker()), "%.2f");
+        row(name + " + PostgreSQL CPU-ms per sign-in", returning, fresh, p -> p.per(p.brokerCpu() + p.postgres().broker()), "%.2f");
         row("IdP CPU-ms per sign-in", returning, fresh, p -> p.per(p.idpCpu()), "%.2f");
         row("driver CPU-ms per sign-in", returning, fresh, p -> p.per(p.driverCpu()), "%.2f");
         row("other databases' PostgreSQL CPU-ms per sign-in (not counted)", returning, fresh,
@@ -164,9 +148,9 @@ final class RealisticBench {
         row("WAL bytes per sign-in (server-wide)", returning, fresh, p -> p.per(p.counters()[7]), "%.0f");
         row("p50 ms", returning, fresh, p -> p.latency().p50(), "%.1f");
         row("p99 ms", returning, fresh, p -> p.latency().p99(), "%.1f");
-        row("broker RSS peak under load, MiB", returning, fresh, p -> p.peakRssMiB(), "%.0f");
+        row(name + " RSS peak under load, MiB", returning, fresh, p -> p.peakRssMiB(), "%.0f");
         System.out.println("| start to /health/ready | " + broker.readyAfter().toMillis() + " ms | |");
-        System.out.println("| broker RSS idle (" + Integer.getInteger("bench.idleSeconds", 15) + " s after the load) / VmHWM | "
+        System.out.println("| " + name + " RSS idle (" + Integer.getInteger("bench.idleSeconds", 15) + " s after the load) / VmHWM | "
                 + idleRss + " MiB / " + Procfs.peakRssMiB(pid) + " MiB | |");
         System.out.println("| load average at the end | " + Procfs.loadAverage() + " | |");
     }
@@ -191,18 +175,6 @@ final class RealisticBench {
         return "bulk" + ThreadLocalRandom.current().nextInt(1, BULK_USERS + 1);
     }
 
-    private void awaitProvider() throws Exception {
-        try (HttpConnection http = new HttpConnection(broker.port())) {
-            for (int i = 0; i < 200; i++) {
-                if (new String(http.get("/api/authentication/providers", null).body()).contains(PROVIDER)) {
-                    return;
-                }
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("the broker does not list the configured provider after 10 s");
-    }
-
     private Phase phase(String name, int seconds, LongFunction<String> usernames) throws Exception {
         List<Latencies> all = new ArrayList<>();
         AtomicLong errors = new AtomicLong();
@@ -214,7 +186,7 @@ final class RealisticBench {
         long brokerBefore = Procfs.cpuMillis(broker.pid());
         long jitBefore = Procfs.threadCpuMillis(broker.pid(), JIT_THREADS);
         long gcBefore = Procfs.threadCpuMillis(broker.pid(), GC_THREADS);
-        long idpClientBefore = Procfs.threadCpuMillis(broker.pid(), IDP_CLIENT_THREADS);
+        long idpClientBefore = Procfs.threadCpuMillis(broker.pid(), broker.idpClientThreads());
         long idpBefore = Procfs.cpuMillis(idp.pid());
         long driverBefore = Procfs.cpuMillis(ProcessHandle.current().pid());
         long started = System.nanoTime();
@@ -224,7 +196,7 @@ final class RealisticBench {
             Latencies latencies = new Latencies();
             all.add(latencies);
             Thread worker = new Thread(() -> {
-                FormBrowser browser = new FormBrowser(broker.port(), idp.port(), PROVIDER);
+                BenchTarget.Worker browser = broker.worker(idp);
                 try {
                     for (long i = ThreadLocalRandom.current().nextInt(4); System.nanoTime() < end; i++) {
                         long begun = System.nanoTime();
@@ -252,7 +224,7 @@ final class RealisticBench {
         long brokerCpu = Procfs.cpuMillis(broker.pid()) - brokerBefore;
         long jitCpu = Procfs.threadCpuMillis(broker.pid(), JIT_THREADS) - jitBefore;
         long gcCpu = Procfs.threadCpuMillis(broker.pid(), GC_THREADS) - gcBefore;
-        long idpClientCpu = Procfs.threadCpuMillis(broker.pid(), IDP_CLIENT_THREADS) - idpClientBefore;
+        long idpClientCpu = Procfs.threadCpuMillis(broker.pid(), broker.idpClientThreads()) - idpClientBefore;
         long idpCpu = Procfs.cpuMillis(idp.pid()) - idpBefore;
         long driverCpu = Procfs.cpuMillis(ProcessHandle.current().pid()) - driverBefore;
         PostgresCpu.Spent postgres = PostgresCpu.between(postgresBefore, PostgresCpu.sample(database));
@@ -265,7 +237,7 @@ final class RealisticBench {
         Latencies.Summary summary = Latencies.summarize(all);
         Phase phase = new Phase(name, summary.count(), errors.get(), elapsed, summary, brokerCpu, jitCpu, gcCpu, idpClientCpu, postgres, idpCpu, driverCpu,
                 peakRss, counters, Procfs.loadAverage(), firstError.get());
-        System.out.println(phase.line() + " | RSS at the end: " + rssKinds);
+        System.out.println(phase.line(broker.name(), broker.idpClientThreads().length > 0) + " | RSS at the end: " + rssKinds);
         return phase;
     }
 }
