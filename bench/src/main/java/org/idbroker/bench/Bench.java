@@ -216,10 +216,12 @@ public final class Bench {
         }
         row("sign-ins/s, 1 / 100 / 1,000 groups", fmt(groups.get(0).perSecond()) + " / " + fmt(groups.get(1).perSecond()) + " / "
                 + fmt(groups.get(2).perSecond()));
-        row("login state as a DB row (insert + delete)", String.format("%.3f ms wall, %.3f PostgreSQL CPU-ms", state.rowWallMs(),
-                state.rowPostgresCpuMs()));
-        row("login state as an AES-GCM cookie (seal + open)", String.format("%.4f CPU-ms, cookie of %d bytes", state.cookieCpuMs(),
-                state.cookieBytes()));
+        row("login state as a DB row, previous release (insert + delete)", String.format("%.3f ms wall, %.3f PostgreSQL CPU-ms",
+                state.rowWallMs(), state.rowPostgresCpuMs()));
+        row("one-use guard of a sealed login state (look-up + spend)", String.format("%.3f ms wall, %.3f PostgreSQL CPU-ms",
+                state.guardWallMs(), state.guardPostgresCpuMs()));
+        row("login state sealed in the OAuth state (seal + open)", String.format("%.4f CPU-ms, %d characters", state.sealCpuMs(),
+                state.stateChars()));
     }
 
     /** What one operation of an OpenID Provider phase is. */

@@ -16,13 +16,20 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * What keeping login state costs: the broker's row in {@code login_transactions} (one insert at the
- * start, one delete-returning at the callback, the same statements as core's LoginTransactions),
- * against sealing the same state into an AES-GCM cookie and opening it again.
+ * What keeping login state costs PostgreSQL, before and after login states moved into the OAuth {@code state}: the
+ * previous release's row in {@code login_transactions} (one insert at the start, one delete-returning at the callback,
+ * each its own commit), against this release's one-use guard in {@code spent_login_states} (a read-only look-up at the
+ * callback, and an insert that rides in the sign-in's own transaction, so it adds no commit: measured here with
+ * {@code synchronous_commit} off, the WAL flush being the sign-in's anyway); and the broker's CPU to seal and open a
+ * typical state with AES-GCM (the 218 bytes of an OpenID Connect sign-in's {@code LoginStates} record).
  */
 final class LoginStateCost {
 
-    record Figures(double rowWallMs, double rowPostgresCpuMs, double cookieCpuMs, int cookieBytes) {
+    /** The plaintext of an Authentik-like sign-in's login state (LoginStatesTest prints its sealed length). */
+    static final int TYPICAL_STATE_BYTES = 218;
+
+    record Figures(double rowWallMs, double rowPostgresCpuMs, double guardWallMs, double guardPostgresCpuMs, double sealCpuMs,
+            int stateChars) {
     }
 
     private LoginStateCost() {
@@ -32,8 +39,8 @@ final class LoginStateCost {
         SecureRandom random = new SecureRandom();
         byte[] remembered = new byte[160]; // nonce and PKCE verifier as JSON, sealed: about this long
         random.nextBytes(remembered);
-        double wall;
-        long cpu;
+        double[] row;
+        double[] guard;
         try (Connection c = database.connect()) {
             long backend;
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select pg_backend_pid()")) {
@@ -44,13 +51,7 @@ final class LoginStateCost {
                     + " remembered, redirect_after, mode, expires_at) values (?, ?, ?, ?, ?, ?, ?)");
                     PreparedStatement take = c.prepareStatement("delete from login_transactions where state_hash = ? and browser_hash = ?"
                             + " returning provider_id, remembered, redirect_after, mode, expires_at")) {
-                long startCpu = 0;
-                long start = 0;
-                for (int i = 0; i < rounds * 2; i++) {
-                    if (i == rounds) { // the first half warms the statements up
-                        startCpu = Procfs.cpuMillis(backend);
-                        start = System.nanoTime();
-                    }
+                row = timed(backend, rounds, i -> {
                     byte[] state = sha256("state-" + i + "-" + random.nextLong());
                     byte[] browser = sha256("browser-" + i);
                     insert.setBytes(1, state);
@@ -66,19 +67,35 @@ final class LoginStateCost {
                     try (ResultSet rs = take.executeQuery()) {
                         rs.next();
                     }
-                }
-                wall = (System.nanoTime() - start) / 1e6 / rounds;
-                cpu = Procfs.cpuMillis(backend) - startCpu;
+                });
+            }
+            try (PreparedStatement spent = c.prepareStatement("select 1 from spent_login_states where id = ?");
+                    PreparedStatement spend = c.prepareStatement("insert into spent_login_states (id, expires_at) values (?, ?)"
+                            + " on conflict do nothing");
+                    Statement s = c.createStatement()) {
+                s.execute("set synchronous_commit = off");
+                guard = timed(backend, rounds, i -> {
+                    byte[] id = new byte[32];
+                    random.nextBytes(id);
+                    spent.setBytes(1, id);
+                    try (ResultSet rs = spent.executeQuery()) {
+                        rs.next();
+                    }
+                    spend.setBytes(1, id);
+                    spend.setObject(2, OffsetDateTime.now().plusMinutes(10));
+                    spend.executeUpdate();
+                });
+                s.execute("reset synchronous_commit");
             }
         }
-        // the same state in an encrypted, integrity-protected cookie
+        // a typical state sealed as SecretCipher seals it (version, key id, nonce, ciphertext and tag) and opened again
         SecretKeySpec key = new SecretKeySpec(random.generateSeed(32), "AES");
-        byte[] plain = ("{\"s\":\"" + "x".repeat(43) + "\",\"b\":\"" + "y".repeat(43) + "\",\"p\":\"GenericOidc\",\"r\":\""
-                + Base64.getEncoder().encodeToString(remembered) + "\",\"a\":\"/\",\"m\":\"sign-in\",\"e\":1700000000}")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] plain = new byte[TYPICAL_STATE_BYTES];
+        random.nextBytes(plain);
+        byte[] context = "login-state".getBytes(StandardCharsets.UTF_8);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        int cookieBytes = 0;
-        long cookieCpu = 0;
+        int stateChars = 0;
+        long sealCpu = 0;
         for (int pass = 0; pass < 2; pass++) {
             long before = threads.getCurrentThreadCpuTime();
             for (int i = 0; i < rounds * 4; i++) {
@@ -86,15 +103,41 @@ final class LoginStateCost {
                 random.nextBytes(iv);
                 Cipher seal = Cipher.getInstance("AES/GCM/NoPadding");
                 seal.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, iv));
-                String cookie = Base64.getUrlEncoder().withoutPadding().encodeToString(seal.doFinal(plain));
+                seal.updateAAD(context);
+                byte[] sealed = seal.doFinal(plain);
+                byte[] value = new byte[1 + 8 + 12 + sealed.length];
+                System.arraycopy(iv, 0, value, 9, 12);
+                System.arraycopy(sealed, 0, value, 21, sealed.length);
+                String state = Base64.getUrlEncoder().withoutPadding().encodeToString(value);
+                byte[] back = Base64.getUrlDecoder().decode(state);
                 Cipher open = Cipher.getInstance("AES/GCM/NoPadding");
-                open.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, iv));
-                open.doFinal(Base64.getUrlDecoder().decode(cookie));
-                cookieBytes = cookie.length() + 16;
+                open.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, back, 9, 12));
+                open.updateAAD(context);
+                open.doFinal(back, 21, back.length - 21);
+                stateChars = state.length();
             }
-            cookieCpu = threads.getCurrentThreadCpuTime() - before;
+            sealCpu = threads.getCurrentThreadCpuTime() - before;
         }
-        return new Figures(wall, (double) cpu / rounds, cookieCpu / 1e6 / (rounds * 4), cookieBytes);
+        return new Figures(row[0], row[1], guard[0], guard[1], sealCpu / 1e6 / (rounds * 4), stateChars);
+    }
+
+    @FunctionalInterface
+    private interface Round {
+        void run(int i) throws Exception;
+    }
+
+    /** Wall ms and the backend's CPU-ms per round, over {@code rounds} after as many to warm the statements up. */
+    private static double[] timed(long backend, int rounds, Round round) throws Exception {
+        long startCpu = 0;
+        long start = 0;
+        for (int i = 0; i < rounds * 2; i++) {
+            if (i == rounds) {
+                startCpu = Procfs.cpuMillis(backend);
+                start = System.nanoTime();
+            }
+            round.run(i);
+        }
+        return new double[] {(System.nanoTime() - start) / 1e6 / rounds, (double) (Procfs.cpuMillis(backend) - startCpu) / rounds};
     }
 
     private static byte[] sha256(String value) throws Exception {

@@ -55,6 +55,11 @@ class ScaleOutTest {
         assertThat(callback.statusCode()).as(callback.body()).isEqualTo(303);
         assertThat(me(nodeB, browser).get("username").asText()).isEqualTo("alice");
         assertThat(me(nodeA, browser).get("username").asText()).isEqualTo("alice");
+
+        // used on one node, the state is used on every node
+        HttpResponse<String> replay = browser.navigate(callbackForA);
+        assertThat(replay.statusCode()).isEqualTo(400);
+        assertThat(replay.body()).contains("state_unknown");
     }
 
     @Test
@@ -133,7 +138,8 @@ class ScaleOutTest {
         HttpResponse<String> callback = browser.navigate(onNode(nodeB, callbackForA));
         assertThat(callback.statusCode()).as(callback.body()).isEqualTo(303);
         assertThat(me(nodeB, browser).get("username").asText()).isEqualTo("alice");
-        assertThat(nodeB.count("select count(*) from login_transactions")).isZero();
+        assertThat(nodeB.count("select count(*) from spent_login_states")).as("the state, spent").isEqualTo(1);
+        assertThat(nodeB.count("select count(*) from login_transactions")).as("no longer used").isZero();
     }
 
     /** Starts at {@code node}, goes through the IdP, and stops at the callback address the IdP sent the browser to. */

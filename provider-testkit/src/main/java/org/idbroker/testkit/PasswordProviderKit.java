@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * The password-form part of the suite: the {@link SignInKit}'s neutral checks with a person typing a username and
  * password into the broker's own form ({@code /app/sign-in/{id}}), checked by the module against a real upstream,
  * plus what only the form has: its fields and their autocomplete, the after-login path kept, a wrong or empty
- * password, a post from another browser (CSRF), throttling, an upstream gone away, and no password in any log
- * line, event or table. A module subclasses it, says how to start its upstream and how an instance points at it.
+ * password, a post from another browser (CSRF), a form posted twice, throttling, an upstream gone away, and no
+ * password in any log line, event or table. A module subclasses it, says how to start its upstream and how an instance points at it.
  *
  * @param <U> the upstream under test
  */
@@ -125,6 +125,26 @@ public abstract class PasswordProviderKit<U extends PasswordUpstream> extends Si
     }
 
     @Test
+    void takesEachFormOnceWhateverItsOutcome() {
+        useStandardUpstream();
+        upstream.enrol(ALICE, passwordOf(ALICE));
+        HttpResponse<String> form = landing(browser.follow(broker.uri("/app/sign-in/" + PROVIDER_ID)));
+        HttpResponse<String> again = landing(browser.submitPasswordForm(form, ALICE.username(), "not-her-password"));
+        assertThat(again.body()).contains("id=\"password-form\"");
+
+        RefusalPage replay = RefusalPage.of(landing(browser.submitPasswordForm(form, ALICE.username(), passwordOf(ALICE))))
+                .orElseThrow();
+
+        assertThat(replay.status()).isEqualTo(400);
+        assertThat(replay.code()).isEqualTo("state_unknown");
+        assertThat(browser.cookie("idb_session")).isEmpty();
+        assertThat(broker.strings("select reason from events where type = 'sign-in'"))
+                .containsExactlyInAnyOrder("invalid_credentials", "state_unknown");
+        browser.submitPasswordForm(again, ALICE.username(), passwordOf(ALICE));
+        assertSignedInAs(browser, ALICE, ALICE.groups());
+    }
+
+    @Test
     void refusesAnUnknownUsernameAsAWrongPassword() {
         useStandardUpstream();
 
@@ -226,7 +246,7 @@ public abstract class PasswordProviderKit<U extends PasswordUpstream> extends Si
         }
 
         assertThat(lines).isNotEmpty().noneMatch(l -> l.contains(wrong) || l.contains(passwordOf(ALICE)));
-        for (String table : List.of("events", "users", "external_identities", "sessions", "login_transactions", "password_failures")) {
+        for (String table : List.of("events", "users", "external_identities", "sessions", "spent_login_states", "password_failures")) {
             assertThat(broker.strings("select coalesce(string_agg(t::text, ' '), '') from " + table + " t"))
                     .as(table).noneMatch(row -> row.contains(wrong) || row.contains(passwordOf(ALICE)));
         }

@@ -27,7 +27,7 @@ import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.db.Database;
 import org.idbroker.core.events.Events;
 import org.idbroker.core.sessions.SessionLifetimes;
-import org.idbroker.core.signin.LoginTransactions;
+import org.idbroker.core.signin.LoginStates;
 import org.idbroker.core.signin.PasswordThrottle;
 import org.idbroker.server.operations.NodeOperations;
 import org.idbroker.server.operations.Operations;
@@ -74,7 +74,7 @@ public final class BrokerServer implements AutoCloseable {
         this.injector = injector;
         this.config = config;
         this.operations = operations;
-        this.housekeeping = new Housekeeping(injector.getInstance(LoginTransactions.class), injector.getInstance(PasswordThrottle.class),
+        this.housekeeping = new Housekeeping(injector.getInstance(LoginStates.class), injector.getInstance(PasswordThrottle.class),
                 injector.getInstance(Events.class), operations.operations().eventRetention(), injector.getInstance(Clock.class),
                 injector.getInstance(Jdbi.class), injector.getInstance(SecretCipher.class));
     }

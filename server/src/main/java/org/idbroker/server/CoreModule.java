@@ -17,7 +17,7 @@ import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.core.sessions.Sessions;
 import org.idbroker.core.signin.ClaimsPreviews;
 import org.idbroker.core.signin.IdentityMatcher;
-import org.idbroker.core.signin.LoginTransactions;
+import org.idbroker.core.signin.LoginStates;
 import org.idbroker.core.signin.PasswordSignIns;
 import org.idbroker.core.signin.PasswordThrottle;
 import org.idbroker.core.signin.SignIns;
@@ -72,8 +72,8 @@ public final class CoreModule extends AbstractModule {
 
     @Provides
     @Singleton
-    LoginTransactions loginTransactions(Jdbi jdbi, Clock clock) {
-        return new LoginTransactions(jdbi, cipher, clock);
+    LoginStates loginStates(Jdbi jdbi, Clock clock) {
+        return new LoginStates(jdbi, cipher, clock);
     }
 
     @Provides
@@ -90,8 +90,8 @@ public final class CoreModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ClaimsPreviews claimsPreviews(Callers callers, IdentityMatcher matcher, Memberships memberships, Events events) {
-        return new ClaimsPreviews(callers, matcher, memberships, events);
+    ClaimsPreviews claimsPreviews(Callers callers, IdentityMatcher matcher, Memberships memberships, LoginStates states) {
+        return new ClaimsPreviews(callers, matcher, memberships, states);
     }
 
     @Provides
@@ -102,16 +102,16 @@ public final class CoreModule extends AbstractModule {
 
     @Provides
     @Singleton
-    PasswordSignIns passwordSignIns(SignIns signIns, LoginTransactions transactions, ClaimsPreviews previews,
+    PasswordSignIns passwordSignIns(SignIns signIns, LoginStates states, ClaimsPreviews previews,
             PasswordThrottle throttle) {
-        return new PasswordSignIns(signIns, transactions, previews, throttle);
+        return new PasswordSignIns(signIns, states, previews, throttle);
     }
 
     @Provides
     @Singleton
-    SignIns signIns(Jdbi jdbi, ProviderDirectory providers, LoginTransactions transactions, IdentityMatcher matcher,
+    SignIns signIns(Jdbi jdbi, ProviderDirectory providers, LoginStates states, IdentityMatcher matcher,
             Sessions sessions, ClaimsPreviews previews) {
-        return new SignIns(jdbi, providers, transactions, matcher, sessions, previews, config.publicUrl());
+        return new SignIns(jdbi, providers, states, matcher, sessions, previews, config.publicUrl());
     }
 
     @Provides

@@ -9,15 +9,16 @@ import java.util.concurrent.TimeUnit;
 import org.idbroker.core.crypto.MasterKeyCheck;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.events.Events;
-import org.idbroker.core.signin.LoginTransactions;
+import org.idbroker.core.signin.LoginStates;
 import org.idbroker.core.signin.PasswordThrottle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes expired login transactions (and password-failure counters whose window ended) every {@link #LOGIN_INTERVAL}, so a flood of sign-in starts grows the
- * table by at most what ten minutes of it insert, and events older than the retention every
+ * Deletes the spent ids of login states that expired {@link LoginStates#SPENT_KEPT_AFTER_EXPIRY} ago (and
+ * password-failure counters whose window ended) every {@link #LOGIN_INTERVAL}, so the table holds about fifteen
+ * minutes of sign-ins (a sign-in start stores nothing), and events older than the retention every
  * {@link #EVENT_INTERVAL} (ended sessions are {@code SessionMaintenance}'s). Expired rows are already
  * refused when read; this keeps the tables small. Every node may run it: the deletes are idempotent, and
  * done in batches so no statement holds many rows at once. It also re-reads, every
@@ -36,24 +37,24 @@ final class Housekeeping implements AutoCloseable {
     private final ScheduledExecutorService executor = BackgroundWork.scheduler("housekeeping");
 
     /** @param eventRetention how long events are kept, {@link Duration#ZERO} for ever */
-    Housekeeping(LoginTransactions transactions, PasswordThrottle throttle, Events events, Duration eventRetention, Clock clock,
+    Housekeeping(LoginStates states, PasswordThrottle throttle, Events events, Duration eventRetention, Clock clock,
             Jdbi jdbi, SecretCipher cipher) {
         requireNonNull(jdbi, "jdbi is null");
         requireNonNull(cipher, "cipher is null");
-        requireNonNull(transactions, "transactions is null");
+        requireNonNull(states, "states is null");
         requireNonNull(throttle, "throttle is null");
         requireNonNull(events, "events is null");
         requireNonNull(eventRetention, "eventRetention is null");
         requireNonNull(clock, "clock is null");
         executor.scheduleWithFixedDelay(() -> {
             try {
-                int logins = transactions.purgeExpired();
-                if (logins > 0) {
-                    LOG.debug("Deleted {} expired login transactions", logins);
+                int spent = states.purgeSpent();
+                if (spent > 0) {
+                    LOG.debug("Deleted {} spent login states past their expiry", spent);
                 }
                 throttle.purgeExpired();
             } catch (RuntimeException e) {
-                LOG.warn("Could not delete expired login transactions: {}", e.getMessage());
+                LOG.warn("Could not delete spent login states or password-failure counters: {}", e.getMessage());
             }
         }, LOGIN_INTERVAL.toSeconds(), LOGIN_INTERVAL.toSeconds(), TimeUnit.SECONDS);
         if (!eventRetention.isZero()) {

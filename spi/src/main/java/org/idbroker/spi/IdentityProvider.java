@@ -8,7 +8,7 @@ import java.util.Optional;
  * One configured identity provider instance. Implementations are thread-safe and hold no
  * per-login state. A type signs people in one of two ways ({@link IdentityProviderFactory#signInStyle()}):
  * with a redirect, where everything the callback needs is returned by {@link #startSignIn} and handed
- * back, persisted by the broker, to {@link #finishSignIn}; or with a password the broker's own form asks
+ * back, sealed by the broker into the sign-in's state, to {@link #finishSignIn}; or with a password the broker's own form asks
  * for, checked by {@link #signInWithPassword} (extend {@link PasswordIdentityProvider}).
  */
 public interface IdentityProvider extends AutoCloseable {

@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 /**
  * What the broker asks for when a sign-in starts.
  *
- * @param state the opaque value the broker generated for this login; the provider must send it
- *     as the OAuth {@code state} parameter, and the broker checks it at the callback
+ * @param state the opaque value the broker generated for this login (URL-safe); the provider must put it, as it is,
+ *     as the value of the {@code state} query parameter of the authorization address. The broker sends the IdP its
+ *     sealed login state in its place and, at the callback, gives the provider this value back as {@code state}, so a
+ *     provider that remembered it can compare.
  * @param loginHint who the application that sent the person says is signing in (OpenID Connect
  *     {@code login_hint}: an email address or username), or {@code null}; a provider whose IdP takes
  *     such a hint passes it on, others ignore it. At most {@link #MAX_LOGIN_HINT} printable characters.

@@ -12,13 +12,14 @@ import org.idbroker.core.events.Events;
 import org.idbroker.core.oauth.SigningKeys;
 import org.idbroker.core.providers.ProviderStore;
 import org.idbroker.core.sessions.Sessions;
-import org.idbroker.core.signin.LoginTransactions;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * Moves every value sealed with the master key to a new key in one transaction: provider secrets, the OpenID
- * Provider's signing keys, login transactions and the upstream ID tokens of sessions, then names the new key as
- * the one the database's secrets are under. Until it commits, every node reads the values as they were; a rotation
+ * Provider's signing keys and the upstream ID tokens of sessions, then names the new key as the one the database's
+ * secrets are under. Login states are not stored (the browser carries them, {@code LoginStates}): one sealed with
+ * the previous key still opens while nodes are given that key, and once they are not, a sign-in started before
+ * the rotation is refused and starts again. Until it commits, every node reads the values as they were; a rotation
  * that fails or is interrupted changes nothing. Running it again with the same keys seals what nodes still
  * switching wrote with the previous key meanwhile.
  */
@@ -26,7 +27,6 @@ public final class MasterKeyRotation {
 
     private static final Map<String, SealedColumn> COLUMNS = Map.of(
             "signing keys", SigningKeys.SEALED,
-            "login transactions", LoginTransactions.SEALED,
             "session ID tokens", Sessions.SEALED);
 
     private final Jdbi jdbi;

@@ -25,7 +25,8 @@ import org.idbroker.spi.SignInRejectedException;
  * The end of a claims preview ({@link SignInMode#CLAIMS_PREVIEW}): the real flow through the IdP, but at
  * the callback nothing is stored about the person, no session is made and no user changes. The result
  * shows the claims received and what the broker would do. It belongs to the administrator who started
- * it: only their session sees the result.
+ * it: only their session sees the result. Its login state is spent with its outcome: in the transaction of its
+ * event, or alone when there is none.
  */
 public final class ClaimsPreviews {
 
@@ -36,13 +37,13 @@ public final class ClaimsPreviews {
     private final Callers callers;
     private final IdentityMatcher matcher;
     private final Memberships memberships;
-    private final Events events;
+    private final LoginStates states;
 
-    public ClaimsPreviews(Callers callers, IdentityMatcher matcher, Memberships memberships, Events events) {
+    public ClaimsPreviews(Callers callers, IdentityMatcher matcher, Memberships memberships, LoginStates states) {
         this.callers = requireNonNull(callers, "callers is null");
         this.matcher = requireNonNull(matcher, "matcher is null");
         this.memberships = requireNonNull(memberships, "memberships is null");
-        this.events = requireNonNull(events, "events is null");
+        this.states = requireNonNull(states, "states is null");
     }
 
     /** The administrator allowed to run a claims preview, or empty when the caller is not one. */
@@ -56,11 +57,16 @@ public final class ClaimsPreviews {
         AuthenticatedIdentity prove(IdentityProvider provider) throws SignInRejectedException;
     }
 
-    /** The preview, or why the caller may not see it. */
-    SignInOutcome finish(ConfiguredProvider provider, IdentityCheck check, LoginTransaction transaction,
-            Credentials credentials) {
+    /**
+     * The preview, or why the caller may not see it; {@code state} is spent either way.
+     *
+     * @throws LoginStateException when the state was spent meanwhile (another use of it won): nothing was written
+     */
+    SignInOutcome finish(ConfiguredProvider provider, IdentityCheck check, LoginState state, Credentials credentials)
+            throws LoginStateException {
         Optional<UUID> admin = administrator(credentials);
-        if (admin.isEmpty() || !admin.get().equals(transaction.startedBy())) {
+        if (admin.isEmpty() || !admin.get().equals(state.startedBy())) {
+            states.spend(state);
             return new Refused(SignInFailure.NOT_ALLOWED, SignInMode.CLAIMS_PREVIEW, provider.id(), "test_sign_in_not_yours",
                     "This test sign-in was started by another administrator, or you signed out or lost the"
                             + " configure-authentication permission since: start the test again from the provider's"
@@ -68,13 +74,13 @@ public final class ClaimsPreviews {
         }
         UUID adminId = admin.get();
         if (provider.provider() == null) {
-            return refused(provider, adminId, "misconfigured", "The provider's settings are not usable: " + provider.problem());
+            return refused(state, provider, adminId, "misconfigured", "The provider's settings are not usable: " + provider.problem());
         }
         AuthenticatedIdentity identity;
         try {
             identity = check.prove(provider.provider());
         } catch (SignInRejectedException e) {
-            return refused(provider, adminId, e.reason().code(), e.getMessage());
+            return refused(state, provider, adminId, e.reason().code(), e.getMessage());
         }
         SignInDecision decision = matcher.preview(provider.policy(), identity);
         ClaimsPreview.UserView user = null;
@@ -91,7 +97,7 @@ public final class ClaimsPreviews {
         } else {
             refusal = new ClaimsPreview.Refusal("broker", decision.refusal().code(), decision.refusal().message());
         }
-        record(provider.id(), adminId, decision.accepted() ? Events.SUCCESS : Events.FAILURE,
+        record(state, provider.id(), adminId, decision.accepted() ? Events.SUCCESS : Events.FAILURE,
                 decision.accepted() ? null : decision.refusal().code(), decision.accepted() ? decision.rule().code() : null);
         return new Previewed(new ClaimsPreview(SignInMode.CLAIMS_PREVIEW.code(), provider.id(),
                 decision.accepted() ? "would-sign-in" : "would-refuse", refusal,
@@ -100,18 +106,21 @@ public final class ClaimsPreviews {
                 claims(identity.claims()), user, decision.accepted() ? decision.rule().code() : null, teams, permissions));
     }
 
-    private Previewed refused(ConfiguredProvider provider, UUID adminId, String code, String message) {
-        record(provider.id(), adminId, Events.FAILURE, code, null);
+    private Previewed refused(LoginState state, ConfiguredProvider provider, UUID adminId, String code, String message)
+            throws LoginStateException {
+        record(state, provider.id(), adminId, Events.FAILURE, code, null);
         return new Previewed(new ClaimsPreview(SignInMode.CLAIMS_PREVIEW.code(), provider.id(), "would-refuse",
                 new ClaimsPreview.Refusal("provider", code, message), null, Map.of(), null, null, List.of(), Set.of()));
     }
 
-    private void record(String providerId, UUID adminId, String outcome, String reason, String matchedBy) {
+    /** The preview's event, in the transaction that spends its state. */
+    private void record(LoginState state, String providerId, UUID adminId, String outcome, String reason, String matchedBy)
+            throws LoginStateException {
         Map<String, Object> details = new LinkedHashMap<>();
         if (matchedBy != null) {
             details.put("wouldMatchBy", matchedBy);
         }
-        events.record(EVENT, outcome, reason, null, adminId, providerId, details);
+        states.spend(state, h -> Events.record(h, EVENT, outcome, reason, null, adminId, providerId, details));
     }
 
     /** The claims, sorted, without anything named like a token. */

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
 
-/** The callback's state does not lead to a usable login transaction. */
+/** A login state that cannot be used (missing, not one, spent, expired, another browser's or provider's), or cannot be sealed (too long). */
 public final class LoginStateException extends Exception {
 
     private final SignInRefusal refusal;

@@ -19,11 +19,12 @@ import org.idbroker.spi.SignInRejectedException;
 
 /**
  * The end of a sign-in through the broker's password form, for a type that asks for a password: the form's
- * login state is taken once (so the post is the browser's own, started by {@link SignIns#start}), the attempt
- * is throttled ({@link PasswordThrottle}), the provider checks the credentials, and the rest is the redirect
- * sign-in's: {@link SignIns#complete} (match, event, session) or the claims preview. A wrong password, a field
- * left empty or a throttled attempt gives the form again under a new login state, with what to fix. The password
- * goes to the provider and nowhere else: no event, log line or message holds it.
+ * login state is opened (so the post is the browser's own, started by {@link SignIns#start}) and leads anywhere once,
+ * the attempt is throttled ({@link PasswordThrottle}), the provider checks the credentials, and the rest is the
+ * redirect sign-in's: {@link SignIns#complete} (the state spent, match, event, session) or the claims preview. A wrong
+ * password, a field left empty or a throttled attempt spends the state with its refusal and gives the form again
+ * under a new login state, with what to fix. The password goes to the provider and nowhere else: no event, log line or
+ * message holds it.
  */
 public final class PasswordSignIns {
 
@@ -32,13 +33,13 @@ public final class PasswordSignIns {
     static final int MAX_PASSWORD_LENGTH = 1024;
 
     private final SignIns signIns;
-    private final LoginTransactions transactions;
+    private final LoginStates states;
     private final ClaimsPreviews previews;
     private final PasswordThrottle throttle;
 
-    public PasswordSignIns(SignIns signIns, LoginTransactions transactions, ClaimsPreviews previews, PasswordThrottle throttle) {
+    public PasswordSignIns(SignIns signIns, LoginStates states, ClaimsPreviews previews, PasswordThrottle throttle) {
         this.signIns = requireNonNull(signIns, "signIns is null");
-        this.transactions = requireNonNull(transactions, "transactions is null");
+        this.states = requireNonNull(states, "states is null");
         this.previews = requireNonNull(previews, "previews is null");
         this.throttle = requireNonNull(throttle, "throttle is null");
     }
@@ -54,26 +55,36 @@ public final class PasswordSignIns {
      */
     public SignInOutcome finish(String providerId, String state, String username, String password, String browserKey,
             Credentials credentials, String host) {
-        LoginTransaction transaction;
+        LoginState opened;
         try {
-            transaction = transactions.consume(state, browserKey, providerId, host);
+            opened = states.open(state, browserKey, providerId, host);
         } catch (LoginStateException e) {
             return signIns.refuse(e, providerId);
         }
-        boolean preview = transaction.mode() == SignInMode.CLAIMS_PREVIEW;
+        try {
+            return finish(providerId, opened, username, password, browserKey, credentials, host);
+        } catch (LoginStateException e) {
+            // spent meanwhile: another post of the same form won
+            return signIns.refuse(e, providerId);
+        }
+    }
+
+    private SignInOutcome finish(String providerId, LoginState state, String username, String password, String browserKey,
+            Credentials credentials, String host) throws LoginStateException {
+        boolean preview = state.mode() == SignInMode.CLAIMS_PREVIEW;
         Optional<ConfiguredProvider> found = signIns.find(providerId).filter(p -> preview || p.enabled())
                 .filter(ConfiguredProvider::asksForPassword);
         if (found.isEmpty() || found.get().provider() == null) {
-            return signIns.unknownProvider(transaction.mode(), providerId, true);
+            return signIns.unknownProvider(state, state.mode(), providerId, true);
         }
         ConfiguredProvider provider = found.get();
         String name = username == null ? "" : username.trim();
         if (name.isEmpty() || password == null || password.isEmpty()) {
-            return again(provider, transaction, browserKey, host, new Refused(SignInFailure.INVALID_REQUEST, transaction.mode(),
+            return again(provider, state, browserKey, host, signIns.refuse(state, SignInFailure.INVALID_REQUEST, state.mode(),
                     providerId, "credentials_missing", "Enter your username and your password.", null), null);
         }
         if (name.length() > MAX_USERNAME_LENGTH || password.length() > MAX_PASSWORD_LENGTH) {
-            return again(provider, transaction, browserKey, host, new Refused(SignInFailure.INVALID_REQUEST, transaction.mode(),
+            return again(provider, state, browserKey, host, signIns.refuse(state, SignInFailure.INVALID_REQUEST, state.mode(),
                     providerId, "credentials_too_long", "The username or the password is too long: check what you typed.", null),
                     null);
         }
@@ -81,28 +92,28 @@ public final class PasswordSignIns {
         Optional<Duration> blocked = throttle.blocked(providerId, name, address);
         if (blocked.isPresent()) {
             long seconds = Math.max(1, blocked.get().toSeconds() + (blocked.get().toMillisPart() > 0 ? 1 : 0));
-            Refused refused = signIns.refuse(SignInFailure.TOO_MANY_ATTEMPTS, transaction.mode(), providerId, "too_many_attempts",
+            Refused refused = signIns.refuse(state, SignInFailure.TOO_MANY_ATTEMPTS, state.mode(), providerId, "too_many_attempts",
                     "Too many wrong passwords for this username. Try again in " + describe(seconds) + ".", Map.of("username", name));
-            return again(provider, transaction, browserKey, host, refused, Duration.ofSeconds(seconds));
+            return again(provider, state, browserKey, host, refused, Duration.ofSeconds(seconds));
         }
         ClaimsPreviews.IdentityCheck check = p -> checked(p, providerId, name, password, address);
         if (preview) {
-            return previews.finish(provider, check, transaction, credentials);
+            return previews.finish(provider, check, state, credentials);
         }
         AuthenticatedIdentity identity;
         try {
             identity = check.prove(provider.provider());
         } catch (SignInRejectedException e) {
             if (ProviderBusy.is(e)) {
-                return signIns.refuse(SignInFailure.PROVIDER_BUSY, SignInMode.SIGN_IN, providerId, e.reason().code(),
-                        e.getMessage(), false);
+                return signIns.refuse(state, SignInFailure.PROVIDER_BUSY, SignInMode.SIGN_IN, providerId, e.reason().code(),
+                        e.getMessage(), null);
             }
-            Refused refused = signIns.refuse(SignIns.failureOf(e), SignInMode.SIGN_IN, providerId, e.reason().code(),
+            Refused refused = signIns.refuse(state, SignIns.failureOf(e), SignInMode.SIGN_IN, providerId, e.reason().code(),
                     e.getMessage(), Map.of("username", name));
             return e.reason() == RejectionReason.INVALID_CREDENTIALS
-                    ? again(provider, transaction, browserKey, host, refused, null) : refused;
+                    ? again(provider, state, browserKey, host, refused, null) : refused;
         }
-        return signIns.complete(provider.policy(), identity, transaction, credentials.sessionToken());
+        return signIns.complete(provider.policy(), identity, state, credentials.sessionToken());
     }
 
     /** The provider's check, counted by the throttle: a wrong password counts, a right one clears its address's count. */
@@ -120,12 +131,12 @@ public final class PasswordSignIns {
         }
     }
 
-    /** The form again, under a new login state with the same after-login path and mode. */
-    private PasswordForm again(ConfiguredProvider provider, LoginTransaction used, String browserKey, String host,
-            Refused problem, Duration retryAfter) {
-        String state = Tokens.random();
+    /** The form again, under a new login state with the same after-login path and mode ({@code used} was spent). */
+    private PasswordForm again(ConfiguredProvider provider, LoginState used, String browserKey, String host,
+            Refused problem, Duration retryAfter) throws LoginStateException {
         String binding = browserKey != null ? browserKey : Tokens.random();
-        transactions.save(state, binding, provider.id(), Map.of(), used.redirectAfter(), used.mode(), used.startedBy(), host);
+        String state = states.seal(LoginStates.newId(), binding, provider.id(), Map.of(), used.redirectAfter(), used.mode(),
+                used.startedBy(), host);
         return new PasswordForm(provider.id(), provider.displayName(), state, binding, used.mode(), problem, retryAfter);
     }
 

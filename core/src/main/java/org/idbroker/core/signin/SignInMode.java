@@ -19,7 +19,7 @@ public enum SignInMode {
         this.code = code;
     }
 
-    /** The name in the {@code mode} parameter and in stored login transactions. */
+    /** The name in the {@code mode} parameter and in a claims preview's result. */
     public String code() {
         return code;
     }

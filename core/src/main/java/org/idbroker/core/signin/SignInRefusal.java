@@ -10,6 +10,10 @@ public enum SignInRefusal {
     STATE_OTHER_BROWSER("This sign-in was started in another browser. Start the sign-in again in this browser."),
     STATE_OTHER_HOST("This sign-in was started at another address of the broker than the one the identity provider sent "
             + "you back to, and a browser keeps a sign-in per address. Start the sign-in again at the broker's public address."),
+    STATE_TOO_LONG("This sign-in cannot start: what it must carry through the identity provider would be longer than the "
+            + "4,096 characters the broker sends in the state parameter, most likely because the address to return to after "
+            + "sign-in (redirectAfterLoginTo) is very long. Start the sign-in with a shorter address to return to; if that "
+            + "does not help, the provider type keeps too much per sign-in: report it to its maintainers."),
     PROVIDER_UNKNOWN("There is no enabled sign-in provider with this id. Ask an administrator to check the provider settings."),
     NO_MATCHING_ACCOUNT("No user account matches this identity and automatic user creation is off for this provider. "
             + "Ask an administrator to create your account with your email address, or to turn on Allow Auto User Creation."),

@@ -3,6 +3,7 @@ package org.idbroker.core.signin;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +31,11 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
- * The sign-in use case, protocol-neutral: {@link #start} stores the login state and asks the provider
- * where to send the browser; {@link #finish} takes that state once, lets the provider check the IdP's
- * answer, matches the identity to an account, writes the event and starts the session in one
- * transaction. Every sign-in event, success or failure, is written here. The claims preview
+ * The sign-in use case, protocol-neutral: {@link #start} asks the provider where to send the browser and seals the
+ * login state into the address's {@code state} ({@link LoginStates}: nothing is stored); {@link #finish} opens that
+ * state, lets the provider check the IdP's answer, then spends the state, matches the identity to an account, writes
+ * the event and starts the session in one transaction. Whatever the outcome after the state was opened, the state is
+ * spent with it, so no state leads anywhere twice. Every sign-in event, success or failure, is written here. The claims preview
  * ({@link SignInMode#CLAIMS_PREVIEW}) walks the same way and ends in {@link ClaimsPreviews} instead. For a type that
  * asks for a password, {@link #start} answers the broker's form and {@link PasswordSignIns} finishes it.
  */
@@ -46,18 +48,18 @@ public final class SignIns {
 
     private final Jdbi jdbi;
     private final ProviderDirectory providers;
-    private final LoginTransactions transactions;
+    private final LoginStates states;
     private final IdentityMatcher matcher;
     private final Sessions sessions;
     private final ClaimsPreviews previews;
     private final URI publicUrl;
 
     /** @param publicUrl the broker's public URL, where every IdP sends the browser back */
-    public SignIns(Jdbi jdbi, ProviderDirectory providers, LoginTransactions transactions, IdentityMatcher matcher,
+    public SignIns(Jdbi jdbi, ProviderDirectory providers, LoginStates states, IdentityMatcher matcher,
             Sessions sessions, ClaimsPreviews previews, URI publicUrl) {
         this.jdbi = requireNonNull(jdbi, "jdbi is null");
         this.providers = requireNonNull(providers, "providers is null");
-        this.transactions = requireNonNull(transactions, "transactions is null");
+        this.states = requireNonNull(states, "states is null");
         this.matcher = requireNonNull(matcher, "matcher is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.previews = requireNonNull(previews, "previews is null");
@@ -107,25 +109,50 @@ public final class SignIns {
                     + provider.displayName() + " is not possible because its settings are wrong (" + provider.problem()
                     + "). Ask an administrator to fix the provider settings.", !preview);
         }
-        String state = Tokens.random();
+        String id = LoginStates.newId();
         String binding = browserKey != null ? browserKey : Tokens.random();
+        String after = preview ? "/" : redirectAfter;
         if (provider.asksForPassword()) {
             // the broker's own form: the login state is its CSRF token and carries the after-login path and the mode
-            transactions.save(state, binding, provider.id(), Map.of(), preview ? "/" : redirectAfter, mode, startedBy, startedHost);
-            return new SignInOutcome.PasswordForm(provider.id(), provider.displayName(), state, binding, mode, null, null);
+            String sealed;
+            try {
+                sealed = states.seal(id, binding, provider.id(), Map.of(), after, mode, startedBy, startedHost);
+            } catch (LoginStateException e) {
+                return tooLong(e, mode, provider.id(), after, 0);
+            }
+            return new SignInOutcome.PasswordForm(provider.id(), provider.displayName(), sealed, binding, mode, null, null);
         }
         SignInStart start;
         try {
-            start = provider.provider().startSignIn(new SignInRequest(state, usableHint(loginHint)));
+            start = provider.provider().startSignIn(new SignInRequest(id, usableHint(loginHint)));
         } catch (SignInRejectedException e) {
             if (ProviderBusy.is(e)) {
                 return refuse(SignInFailure.PROVIDER_BUSY, mode, provider.id(), e.reason().code(), e.getMessage(), false);
             }
             return refuse(SignInFailure.IDP_UNAVAILABLE, mode, provider.id(), e.reason().code(), e.getMessage(), !preview);
         }
-        transactions.save(state, binding, provider.id(), start.remember(), preview ? "/" : redirectAfter, mode, startedBy,
-                startedHost);
-        return new Started(start.authorizationUri(), binding);
+        String sealed;
+        try {
+            sealed = states.seal(id, binding, provider.id(), start.remember(), after, mode, startedBy, startedHost);
+        } catch (LoginStateException e) {
+            return tooLong(e, mode, provider.id(), after, start.remember().size());
+        }
+        Optional<URI> authorization = LoginStates.carrying(start.authorizationUri(), id, sealed);
+        if (authorization.isEmpty()) {
+            return refuse(SignInFailure.PROVIDER_UNUSABLE, mode, provider.id(), "misconfigured", "Sign-in through "
+                    + provider.displayName() + " is not possible: its provider type (" + provider.type() + ") gave an authorization"
+                    + " address without the state parameter the broker asked for, so the broker cannot carry the sign-in to the"
+                    + " callback. This is a fault of the provider module: report it to its maintainers.", !preview);
+        }
+        return new Started(authorization.get(), binding);
+    }
+
+    /** The refusal of a start whose login state would be too long, with what made it long for the operator. */
+    private Refused tooLong(LoginStateException e, SignInMode mode, String providerId, String redirectAfter, int remembered) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("redirectAfterLength", redirectAfter.length());
+        details.put("rememberedValues", remembered);
+        return refuse(SignInFailure.INVALID_REQUEST, mode, providerId, e.refusal().code(), e.refusal().message(), details);
     }
 
     /**
@@ -151,36 +178,50 @@ public final class SignIns {
             // a form field without '=' has a null value: an empty one, as for any absent value
             copy.put(entry.getKey(), entry.getValue().stream().map(v -> v == null ? "" : v).toList());
         }
-        LoginTransaction transaction;
+        LoginState state;
         try {
-            List<String> states = copy.getOrDefault("state", List.of());
-            transaction = transactions.consume(states.size() == 1 ? states.get(0) : null, browserKey, providerId, callbackHost);
+            List<String> given = copy.getOrDefault("state", List.of());
+            state = states.open(given.size() == 1 ? given.get(0) : null, browserKey, providerId, callbackHost);
         } catch (LoginStateException e) {
             return refuse(e, providerId);
         }
-        CallbackRequest callback = new CallbackRequest(copy);
-        if (transaction.mode() == SignInMode.CLAIMS_PREVIEW) {
+        try {
+            return finish(providerId, state, copy, credentials);
+        } catch (LoginStateException e) {
+            // spent meanwhile: another use of the same state won
+            return refuse(e, providerId);
+        }
+    }
+
+    private SignInOutcome finish(String providerId, LoginState state, Map<String, List<String>> parameters,
+            Credentials credentials) throws LoginStateException {
+        // the provider checks the state it was given, which the IdP never saw: the sealed value went in its place
+        Map<String, List<String>> withProvidersState = new HashMap<>(parameters);
+        withProvidersState.put("state", List.of(state.id()));
+        CallbackRequest callback = new CallbackRequest(withProvidersState);
+        if (state.mode() == SignInMode.CLAIMS_PREVIEW) {
             Optional<ConfiguredProvider> tested = find(providerId);
             if (tested.isEmpty()) {
-                return unknownProvider(SignInMode.CLAIMS_PREVIEW, providerId, false);
+                return unknownProvider(state, SignInMode.CLAIMS_PREVIEW, providerId, false);
             }
-            return previews.finish(tested.get(), p -> p.finishSignIn(callback, transaction.remembered()), transaction, credentials);
+            return previews.finish(tested.get(), p -> p.finishSignIn(callback, state.remembered()), state, credentials);
         }
         Optional<ConfiguredProvider> configured = find(providerId).filter(ConfiguredProvider::enabled);
         Optional<IdentityProvider> provider = configured.flatMap(ConfiguredProvider::usable);
         if (provider.isEmpty()) {
-            return unknownProvider(SignInMode.SIGN_IN, providerId, true);
+            return unknownProvider(state, SignInMode.SIGN_IN, providerId, true);
         }
         AuthenticatedIdentity identity;
         try {
-            identity = provider.get().finishSignIn(callback, transaction.remembered());
+            identity = provider.get().finishSignIn(callback, state.remembered());
         } catch (SignInRejectedException e) {
             if (ProviderBusy.is(e)) {
-                return refuse(SignInFailure.PROVIDER_BUSY, SignInMode.SIGN_IN, providerId, e.reason().code(), e.getMessage(), false);
+                return refuse(state, SignInFailure.PROVIDER_BUSY, SignInMode.SIGN_IN, providerId, e.reason().code(),
+                        e.getMessage(), null);
             }
-            return refuse(failureOf(e), SignInMode.SIGN_IN, providerId, e.reason().code(), e.getMessage(), true);
+            return refuse(state, failureOf(e), SignInMode.SIGN_IN, providerId, e.reason().code(), e.getMessage(), Map.of());
         }
-        return complete(configured.get().policy(), identity, transaction, credentials.sessionToken());
+        return complete(configured.get().policy(), identity, state, credentials.sessionToken());
     }
 
     /** What kind of refusal a provider's rejection is. */
@@ -194,20 +235,26 @@ public final class SignIns {
         };
     }
 
-    /** The proven identity becomes a signed-in account: match, event and session in one transaction. */
-    SignInOutcome complete(ProviderPolicy policy, AuthenticatedIdentity identity, LoginTransaction transaction,
-            String previousSession) {
+    /**
+     * The proven identity becomes a signed-in account: the state spent, match, event and session in one transaction.
+     *
+     * @throws LoginStateException when the state was spent meanwhile (another use of it won): nothing was written
+     */
+    SignInOutcome complete(ProviderPolicy policy, AuthenticatedIdentity identity, LoginState state, String previousSession)
+            throws LoginStateException {
         try {
-            return jdbi.inTransaction(h -> signIn(h, policy, identity, transaction, previousSession));
+            return jdbi.inTransaction(h -> signIn(h, policy, identity, state, previousSession));
         } catch (UnableToExecuteStatementException e) {
-            // the same person signed in twice at once and the other attempt linked first: look again
-            return jdbi.inTransaction(h -> signIn(h, policy, identity, transaction, previousSession));
+            // the same person signed in twice at once and the other attempt linked first: look again (the first
+            // attempt's spending of the state was rolled back with it)
+            return jdbi.inTransaction(h -> signIn(h, policy, identity, state, previousSession));
         }
     }
 
-    /** Match, event and session in the sign-in's one transaction. */
-    private SignInOutcome signIn(Handle h, ProviderPolicy policy, AuthenticatedIdentity identity, LoginTransaction transaction,
-            String previousSession) {
+    /** The state spent first, then match, event and session, in the sign-in's one transaction. */
+    private SignInOutcome signIn(Handle h, ProviderPolicy policy, AuthenticatedIdentity identity, LoginState state,
+            String previousSession) throws LoginStateException {
+        states.spend(h, state);
         SignInDecision decision = matcher.match(h, policy, identity);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("issuer", identity.issuer());
@@ -229,7 +276,7 @@ public final class SignIns {
         }
         String token = sessions.create(h, decision.user().id(), policy.providerId(), decision.externalIdentityId(),
                 identity.idpSessionId(), identity.idToken(), SignInProof.of(identity, policy.trustEmail(), decision.user().email()));
-        return new SignedIn(token, sessions.lifetimes().absolute(), transaction.redirectAfter(), policy.providerId(),
+        return new SignedIn(token, sessions.lifetimes().absolute(), state.redirectAfter(), policy.providerId(),
                 decision.user().username(),
                 decision.rule());
     }
@@ -253,6 +300,30 @@ public final class SignIns {
                 SignInRefusal.PROVIDER_UNKNOWN.message(), record);
     }
 
+    /** Like {@link #unknownProvider(SignInMode, String, boolean)}, spending {@code state} with the refusal. */
+    Refused unknownProvider(LoginState state, SignInMode mode, String providerId, boolean record) throws LoginStateException {
+        return refuse(state, SignInFailure.UNKNOWN_PROVIDER, mode, safeId(providerId), SignInRefusal.PROVIDER_UNKNOWN.code(),
+                SignInRefusal.PROVIDER_UNKNOWN.message(), record ? Map.of() : null);
+    }
+
+    /**
+     * A refusal after {@code state} was opened: the state is spent in the transaction that writes the refusal's event
+     * (carrying {@code details}), or alone when {@code details} are {@code null} (no event).
+     *
+     * @throws LoginStateException when the state was spent meanwhile (another use of it won): nothing was written
+     */
+    Refused refuse(LoginState state, SignInFailure failure, SignInMode mode, String providerId, String code, String message,
+            Map<String, ?> details) throws LoginStateException {
+        if (details == null) {
+            states.spend(state);
+            return new Refused(failure, mode, providerId, code, message, null);
+        }
+        return jdbi.inTransaction(h -> {
+            states.spend(h, state);
+            return refuse(h, failure, mode, providerId, code, message, details, null);
+        });
+    }
+
     Refused refuse(SignInFailure failure, SignInMode mode, String providerId, String code, String message,
             boolean record) {
         return refuse(failure, mode, providerId, code, message, record ? Map.of() : null);
@@ -267,7 +338,7 @@ public final class SignIns {
         return jdbi.withHandle(h -> refuse(h, failure, mode, providerId, code, message, details, null));
     }
 
-    /** The refusal of a login state that does not lead to a usable transaction. */
+    /** The refusal of a login state that is missing, not one, spent, expired, or another browser's or provider's. */
     Refused refuse(LoginStateException e, String providerId) {
         String message = e.refusal() == SignInRefusal.STATE_OTHER_HOST && e.startedHost().isPresent()
                 ? SignInRefusal.otherHostMessage(e.startedHost().get(), publicUrl) : e.refusal().message();

@@ -69,7 +69,7 @@ class HostileBrowserTest {
 
     @Test
     void refusesAnOversizedQueryWithoutAServerError() {
-        long transactions = scene.broker().count("select count(*) from login_transactions");
+        long spent = scene.broker().count("select count(*) from spent_login_states");
         TestingBrowser browser = new TestingBrowser();
 
         HttpResponse<String> start = browser.navigate(scene.broker().uri("/api/users/authenticate/GenericOidc?redirectAfterLoginTo=/"
@@ -79,7 +79,7 @@ class HostileBrowserTest {
 
         assertThat(start.statusCode()).isIn(400, 414, 431);
         assertThat(callback.statusCode()).isIn(400, 414, 431);
-        assertThat(scene.broker().count("select count(*) from login_transactions")).isEqualTo(transactions);
+        assertThat(scene.broker().count("select count(*) from spent_login_states")).isEqualTo(spent);
         assertThat(scene.state()).isEqualTo(before);
     }
 

@@ -3,10 +3,19 @@ package org.idbroker.it.hostile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.idbroker.core.crypto.SecretCipher;
+import org.idbroker.core.signin.LoginState;
+import org.idbroker.core.signin.LoginStateException;
+import org.idbroker.core.signin.LoginStates;
 import org.idbroker.it.support.BrokerState;
 import org.idbroker.it.support.HostileIdp;
 import org.idbroker.it.support.HostileIdp.Answer;
@@ -69,15 +78,28 @@ class HostileFlowTest {
     }
 
     @Test
-    void refusesAnExpiredState() {
+    void refusesAnExpiredState() throws Exception {
         TestingBrowser browser = new TestingBrowser();
-        URI callback = scene.callbackOf(browser);
-        scene.broker().jdbi().useHandle(h -> h.execute("update login_transactions set expires_at = now() - interval '1 second'"));
+        URI callback = expired(browser, scene.callbackOf(browser));
 
         SignInAttempt attempt = navigate(browser, callback);
 
         scene.assertRefused(attempt, before, "state_expired");
         assertThat(idp.tokenRequests()).as("no code exchanged for an expired sign-in").isEqualTo(1);
+    }
+
+    /** The callback with its state sealed again as the broker sealed it, but 10 minutes and a second earlier. */
+    private static URI expired(TestingBrowser browser, URI callback) throws LoginStateException {
+        String state = Arrays.stream(callback.getRawQuery().split("&")).filter(p -> p.startsWith("state="))
+                .map(p -> URLDecoder.decode(p.substring(6), StandardCharsets.UTF_8)).findFirst().orElseThrow();
+        String binding = browser.cookie("idb_login").orElseThrow();
+        SecretCipher cipher = new SecretCipher(Base64.getDecoder().decode(scene.broker().masterKey()));
+        LoginState opened = new LoginStates(scene.broker().jdbi(), cipher, Clock.systemUTC())
+                .open(state, binding, HostileScene.PROVIDER, null);
+        Clock earlier = Clock.offset(Clock.systemUTC(), LoginStates.LIFETIME.plusSeconds(1).negated());
+        String sealed = new LoginStates(scene.broker().jdbi(), cipher, earlier).seal(opened.id(), binding, opened.providerId(),
+                opened.remembered(), opened.redirectAfter(), opened.mode(), opened.startedBy(), null);
+        return URI.create(callback.toString().replace("state=" + state, "state=" + sealed));
     }
 
     @Test

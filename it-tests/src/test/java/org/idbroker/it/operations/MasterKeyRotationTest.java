@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -22,8 +23,7 @@ import org.idbroker.core.db.Database;
 import org.idbroker.core.db.DatabaseSettings;
 import org.idbroker.core.oauth.SigningKeys;
 import org.idbroker.core.providers.ProviderStore;
-import org.idbroker.core.signin.LoginTransactions;
-import org.idbroker.core.signin.SignInMode;
+import org.idbroker.core.sessions.Sessions;
 import org.idbroker.it.support.TestingBroker.CliResult;
 import org.idbroker.it.support.TestingBrowser;
 import org.idbroker.it.support.TestingIdp;
@@ -89,16 +89,25 @@ class MasterKeyRotationTest {
         // the procedure's first step: the node is given the new key and, as the previous one, the key in use
         URI node = startNode("--master-key-file", newKeyFile.toString(), "--previous-master-key-file", oldKeyFile.toString());
         TestingBrowser before = signIn(node, "sub-alice");
+        // sign-ins under way: their states sealed with the key in use, which the node is still given after the rotation
+        TestingBrowser inFlight = new TestingBrowser();
+        URI inFlightCallback = upToTheCallback(node, inFlight, "sub-dan");
+        TestingBrowser stale = new TestingBrowser();
+        URI staleCallback = upToTheCallback(node, stale, "sub-fay");
         long signingKeys = count("select count(*) from signing_keys");
         assertThat(signingKeys).as("the OpenID Provider's signing keys").isPositive();
 
         CliResult rotate = rotate(newKeyFile, oldKeyFile);
 
         assertThat(rotate.exitCode()).as(rotate.out()).isZero();
-        assertThat(rotate.out()).contains("Rotated: 1 provider secrets, 0 login transactions, 1 session ID tokens, " + signingKeys + " signing keys")
+        assertThat(rotate.out()).contains("Rotated: 1 provider secrets, 1 session ID tokens, " + signingKeys + " signing keys")
                 .contains("re-encrypted with master key " + new SecretCipher(newKey).keyId())
                 .doesNotContain(base64(oldKey)).doesNotContain(base64(newKey)).doesNotContain(idp.clientSecret());
         assertThat(me(node, before)).as("a session from before the rotation").isEqualTo(200);
+        assertThat(inFlight.navigate(inFlightCallback).statusCode()).as("a sign-in started before the rotation").isEqualTo(303);
+        assertThat(me(node, inFlight)).isEqualTo(200);
+        TestingBrowser late = new TestingBrowser();
+        URI lateCallback = upToTheCallback(node, late, "sub-eve");
         List<String> rotated = database.jdbi().withHandle(h -> h.createQuery(
                 "select details::text from events where type = 'master-key-rotated'").mapTo(String.class).list());
         assertThat(rotated).singleElement().asString().contains("\"provider secrets\": 1");
@@ -110,7 +119,7 @@ class MasterKeyRotationTest {
                 .containsEntry("clientSecret", idp.clientSecret());
         assertThat(new SigningKeys(jdbi, newAlone, Clock.systemUTC()).published()).isNotEmpty()
                 .allSatisfy(key -> assertThat(key.privateJwk()).contains("\"d\""));
-        assertThat(count("select count(*) from sessions where id_token is not null")).isEqualTo(2);
+        assertThat(count("select count(*) from sessions where id_token is not null")).isEqualTo(3);
         for (byte[] sealed : jdbi.withHandle(h -> h.createQuery("select id_token from sessions").mapTo(byte[].class).list())) {
             assertThat(sealed).as("sealed with the new key, named in the value")
                     .startsWith(concat(new byte[] {2}, java.util.HexFormat.of().parseHex(newAlone.keyId())));
@@ -125,6 +134,13 @@ class MasterKeyRotationTest {
         TestingProcesses.stop(nodes.remove(0));
         URI restarted = startNode("--master-key-file", newKeyFile.toString());
         signIn(restarted, "sub-carol");
+        // a sign-in started under the new key, finished at the restarted node: the key is the same
+        HttpResponse<String> lateFinish = late.navigate(restarted.resolve(lateCallback.getRawPath() + "?" + lateCallback.getRawQuery()));
+        assertThat(lateFinish.statusCode()).as(lateFinish.body()).isEqualTo(303);
+        // one started before the rotation and finished once no node has the previous key: start again
+        HttpResponse<String> staleFinish = stale.navigate(restarted.resolve(staleCallback.getRawPath() + "?" + staleCallback.getRawQuery()));
+        assertThat(staleFinish.statusCode()).isEqualTo(400);
+        assertThat(staleFinish.body()).contains("state_unknown").contains("Start the sign-in again");
     }
 
     @Test
@@ -172,14 +188,19 @@ class MasterKeyRotationTest {
         assertThat(sealedValues()).as("the killed rotation changed nothing").isEqualTo(before);
         signIn(node, "sub-bob");
 
-        // a login transaction sealed by a node with a third key: the rotation stops there, having changed nothing
-        new LoginTransactions(database.jdbi(), new SecretCipher(newKey()), Clock.systemUTC()).save("state-of-a-stray-node",
-                "browser", "GenericOidc", Map.of("nonce", "n"), "/", SignInMode.SIGN_IN, null, null);
+        // a session's ID token sealed by a node with a third key: the rotation stops there, having changed nothing
+        SecretCipher stray = new SecretCipher(newKey());
+        database.jdbi().useHandle(h -> {
+            byte[] tokenHash = h.createQuery("select token_hash from sessions order by created limit 1").mapTo(byte[].class).one();
+            h.createUpdate("update sessions set id_token = :v where token_hash = :k").bind("k", tokenHash)
+                    .bind("v", stray.encrypt("id-token-of-a-stray-node".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            Sessions.SEALED.context().apply(tokenHash))).execute();
+        });
         String beforeFailure = sealedValues();
         CliResult failed = rotate(newKeyFile, oldKeyFile);
 
         assertThat(failed.exitCode()).isEqualTo(1);
-        assertThat(failed.out()).contains("a value of login_transactions.remembered does not decrypt")
+        assertThat(failed.out()).contains("a value of sessions.id_token does not decrypt")
                 .contains("nothing was changed").doesNotContain("Exception");
         assertThat(sealedValues()).isEqualTo(beforeFailure);
         assertThat(new ProviderStore(database.jdbi(), new SecretCipher(oldKey)).find("GenericOidc").orElseThrow().secrets())
@@ -210,6 +231,15 @@ class MasterKeyRotationTest {
         return browser;
     }
 
+    /** A sign-in started at {@code node} and through the IdP, stopped before the callback; the callback's address. */
+    private URI upToTheCallback(URI node, TestingBrowser browser, String subject) {
+        idp.nextSignIn(subject, Map.of("preferred_username", subject.substring(4), "email", subject + "@example.com"));
+        HttpResponse<String> start = browser.navigate(node.resolve("/api/users/authenticate/GenericOidc"));
+        assertThat(start.statusCode()).as(start.body()).isEqualTo(302);
+        HttpResponse<String> atIdp = browser.navigate(URI.create(start.headers().firstValue("Location").orElseThrow()));
+        return URI.create(atIdp.headers().firstValue("Location").orElseThrow());
+    }
+
     private static int me(URI node, TestingBrowser browser) {
         return browser.getJson(node.resolve("/api/users/me")).statusCode();
     }
@@ -236,7 +266,6 @@ class MasterKeyRotationTest {
         return database.jdbi().withHandle(h -> String.join("\n", h.createQuery("""
                 select 'provider ' || id || ' ' || secrets::text from providers
                 union all select 'signing key ' || kid || ' ' || encode(private_jwk, 'hex') from signing_keys
-                union all select 'login ' || encode(state_hash, 'hex') || ' ' || encode(remembered, 'hex') from login_transactions
                 union all select 'session ' || encode(token_hash, 'hex') || ' ' || encode(id_token, 'hex') from sessions
                 union all select 'check ' || value from broker_settings where key = 'master-key-check'
                 order by 1""").mapTo(String.class).list()));

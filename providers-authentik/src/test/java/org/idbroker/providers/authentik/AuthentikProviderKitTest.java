@@ -60,6 +60,8 @@ class AuthentikProviderKitTest extends OidcProviderKit<TestingAuthentik> {
 
         String query = URLDecoder.decode(idp.lastAuthorizeQuery(), StandardCharsets.UTF_8);
         assertThat(query).contains("scope=openid profile email groups").contains("code_challenge_method=S256");
+        // the broker's sealed login state, URL-safe and a few hundred characters (the limit is 4,096)
+        assertThat(idp.lastAuthorizeQuery()).containsPattern("(^|&)state=[A-Za-z0-9_-]{200,600}(&|$)");
         ConfiguredProvider configured = broker.server().injector().getInstance(ProviderRegistry.class).find(PROVIDER_ID).orElseThrow();
         assertThat(configured.type()).isEqualTo("authentik");
         assertThat(configured.settings()).containsEntry("clientAuthentication", "client_secret_post")

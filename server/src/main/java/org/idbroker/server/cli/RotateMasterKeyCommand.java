@@ -13,7 +13,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 @Command(name = "rotate-master-key", mixinStandardHelpOptions = true,
-        description = {"Re-encrypt every stored secret (provider secrets, signing keys, login transactions, session ID "
+        description = {"Re-encrypt every stored secret (provider secrets, signing keys, session ID "
                 + "tokens) with a new master key, in one transaction, and exit.",
                 "The new key is --master-key-file (or IDBROKER_MASTER_KEY; it must exist: openssl rand -base64 32 > FILE), "
                         + "the key the secrets are under now is --previous-master-key-file (or IDBROKER_PREVIOUS_MASTER_KEY). "
