@@ -20,6 +20,8 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.idbroker.core.TestingDatabase;
 import org.idbroker.core.crypto.SecretCipher;
 import org.idbroker.core.crypto.Tokens;
+import org.idbroker.core.db.Database;
+import org.idbroker.core.db.DatabaseSettings;
 import org.idbroker.core.users.Users;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -285,6 +287,66 @@ class LoginStatesTest {
     private static long spentRows(LoginState state) {
         return db.jdbi().withHandle(h -> h.createQuery("select count(*) from spent_login_states where id = :id")
                 .bind("id", Base64.getUrlDecoder().decode(state.id())).mapTo(Long.class).one());
+    }
+
+    /**
+     * The spent-id look-up stays a primary-key scan on a connection that used it while the table was nearly empty:
+     * as a prepared statement's generic plan it became a sequential scan there and stayed one as the table grew.
+     */
+    @Test
+    void theSpentLookUpUsesTheKeyAfterTheTableGrew() throws Exception {
+        DatabaseSettings settings = db.settings();
+        try (Database one = Database.open(new DatabaseSettings(settings.jdbcUrl(), settings.username(), settings.password(), 1))) {
+            LoginStates onOneConnection = new LoginStates(one.jdbi(), db.cipher(), db.clock());
+            String browser = Tokens.random();
+            // a broker's first minute: a page of spent ids, analysed (autovacuum does it after 50 rows)
+            spendMany(0, 100, true);
+            // enough uses for pgjdbc to prepare it on the server and PostgreSQL to weigh a generic plan
+            for (int i = 0; i < 15; i++) {
+                onOneConnection.open(onOneConnection.seal(LoginStates.newId(), browser, "Corp", Map.of(), "/", SignInMode.SIGN_IN,
+                        null, null), browser, "Corp", null);
+            }
+            spendMany(100, 20_000, false);
+            long[] before = scans(one);
+            for (int i = 0; i < 10; i++) {
+                onOneConnection.open(onOneConnection.seal(LoginStates.newId(), browser, "Corp", Map.of(), "/", SignInMode.SIGN_IN,
+                        null, null), browser, "Corp", null);
+            }
+            long[] after = scans(one);
+            assertThat(after[0] - before[0]).as("sequential scans of spent_login_states").isZero();
+            assertThat(after[1] - before[1]).as("index scans of spent_login_states").isGreaterThanOrEqualTo(10);
+        }
+    }
+
+    /** Spends ids {@code from} to {@code to} (made up), and analyses the table when asked, as autovacuum would. */
+    private static void spendMany(int from, int to, boolean analyse) {
+        db.jdbi().useHandle(h -> {
+            h.execute("""
+                    insert into spent_login_states (id, expires_at)
+                    select sha256(g::text::bytea), now() + interval '10 minutes' from generate_series(?, ?) g""", from + 1, to);
+            if (analyse) {
+                h.execute("analyze spent_login_states");
+            }
+        });
+    }
+
+    /** Sequential and index scans of spent_login_states so far, with the one connection's own counts flushed. */
+    private static long[] scans(Database one) throws InterruptedException {
+        one.jdbi().useHandle(h -> h.execute("select pg_stat_force_next_flush()"));
+        // the connection's counts reach the shared statistics once it is idle; read until two readings agree
+        long[] last = null;
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(200);
+            long[] now = db.jdbi().withHandle(h -> h.select("""
+                    select pg_stat_clear_snapshot(), seq_scan, coalesce(idx_scan, 0) from pg_stat_user_tables
+                    where relname = 'spent_login_states'""")
+                    .map((rs, ctx) -> new long[] {rs.getLong(2), rs.getLong(3)}).one());
+            if (last != null && last[0] == now[0] && last[1] == now[1] && i >= 5) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
     }
 
     private static void assertRefused(ThrowingCallable call, SignInRefusal refusal) {
