@@ -117,7 +117,7 @@ public final class Bench {
                 "--client-id", FakeIdp.CLIENT_ID, "--client-secret-file", secret.toString(), "--display-name", "Bench IdP",
                 "--role-claim-type", "groups", "--username-claim-type", "preferred_username",
                 "--allow-auto-user-creation", "true", "--public-url", "http://127.0.0.1:" + broker.port());
-        awaitProvider();
+        broker.awaitProvider(PROVIDER);
         System.out.printf("resident memory at rest: %d MiB%n", Procfs.rssMiB(pid));
         Thread sampler = new Thread(() -> {
             while (true) {
@@ -316,18 +316,6 @@ public final class Bench {
 
     private static String bulk(int users) {
         return "bulk" + ThreadLocalRandom.current().nextInt(1, users + 1);
-    }
-
-    private void awaitProvider() throws Exception {
-        try (HttpConnection http = new HttpConnection(broker.port())) {
-            for (int i = 0; i < 200; i++) {
-                if (new String(http.get("/api/authentication/providers", null).body()).contains(PROVIDER)) {
-                    return;
-                }
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("the broker does not list the configured provider after 10 s");
     }
 
     /** Users bulk{from}..bulk{to}, each with an external identity at the bench IdP, straight in SQL. */

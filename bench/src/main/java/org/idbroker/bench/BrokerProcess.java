@@ -101,4 +101,17 @@ final class BrokerProcess implements AutoCloseable {
             process.destroyForcibly();
         }
     }
+
+    /** Waits until this broker lists {@code providerId} among its sign-in providers (at most 10 s). */
+    void awaitProvider(String providerId) throws Exception {
+        try (HttpConnection http = new HttpConnection(port())) {
+            for (int i = 0; i < 200; i++) {
+                if (new String(http.get("/api/authentication/providers", null).body()).contains(providerId)) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("the broker does not list the configured provider after 10 s");
+    }
 }

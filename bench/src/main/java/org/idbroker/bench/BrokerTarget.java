@@ -103,19 +103,7 @@ final class BrokerTarget implements BenchTarget {
                 "--scopes", "openid profile email groups", "--display-name", "Bench IdP",
                 "--role-claim-type", "groups", "--username-claim-type", "preferred_username",
                 "--allow-auto-user-creation", "true", "--public-url", "http://127.0.0.1:" + broker.port());
-        awaitProvider();
-    }
-
-    private void awaitProvider() throws Exception {
-        try (HttpConnection http = new HttpConnection(broker.port())) {
-            for (int i = 0; i < 200; i++) {
-                if (new String(http.get("/api/authentication/providers", null).body()).contains(PROVIDER)) {
-                    return;
-                }
-                Thread.sleep(50);
-            }
-        }
-        throw new IllegalStateException("the broker does not list the configured provider after 10 s");
+        broker.awaitProvider(PROVIDER);
     }
 
     /** One statement: the users and their identities, as earlier sign-ins would have left them (no memberships). */
