@@ -106,14 +106,11 @@ public final class Database implements AutoCloseable {
             schemaCurrent = true;
         } catch (FlywayException e) {
             // a newer IdBroker's migrations fail the validation: say so, rather than in Flyway's words
-            MigrationInfoService info;
             try {
-                info = flyway.info();
+                refuseNewerSchema(flyway.info());
             } catch (FlywayException unreadable) {
                 e.addSuppressed(unreadable);
-                throw new DatabaseUnavailableException("cannot migrate the database schema: " + rootMessage(e), e);
             }
-            refuseNewerSchema(info);
             throw new DatabaseUnavailableException("cannot migrate the database schema: " + rootMessage(e), e);
         }
         return this;
