@@ -55,10 +55,7 @@ public final class IdentityMatcher {
 
     private static SignInDecision decide(Handle h, ProviderPolicy policy, AuthenticatedIdentity identity) {
         List<String> groups = List.copyOf(new LinkedHashSet<>(identity.groups()));
-        // the linked user, and (only when active) the identity's last sign-in and email brought up to date: one round
-        // trip. The update also locks the identity until the sign-in commits; when it finds the identity gone (an
-        // administrator unlinked it meanwhile), the identity is not linked any more and the sign-in matches afresh
-        // (sessions keep no foreign key to their identity: a session must not be made for a removed one)
+        // the linked user, and (only when active) the identity's last sign-in and email brought up to date: one round trip
         Optional<Linked> linked = h.createQuery("""
                 with linked as (
                     select ei.id as identity_id, u.id, u.username, u.display_name, u.email, u.active, u.external_groups, u.created
@@ -66,12 +63,11 @@ public final class IdentityMatcher {
                     where ei.issuer = :issuer and ei.subject = :subject),
                 touched as (
                     update external_identities set last_sign_in = now(), email = coalesce(:email, email)
-                    where id = (select identity_id from linked where active) returning id)
-                select linked.*, exists (select 1 from touched) as touched from linked""")
+                    where id = (select identity_id from linked where active))
+                select * from linked""")
                 .bind("issuer", identity.issuer()).bind("subject", identity.subject()).bind("email", identity.email())
-                .map((rs, ctx) -> new Linked(rs.getObject("identity_id", UUID.class), Users.USER.map(rs, ctx), rs.getBoolean("touched")))
-                .findOne()
-                .filter(found -> found.touched() || !found.user().active());
+                .map((rs, ctx) -> new Linked(rs.getObject("identity_id", UUID.class), Users.USER.map(rs, ctx)))
+                .findOne();
         if (linked.isPresent()) {
             User user = linked.get().user();
             if (!user.active()) {
@@ -141,6 +137,6 @@ public final class IdentityMatcher {
         return at > 0 ? email.substring(0, at) : null;
     }
 
-    private record Linked(UUID identityId, User user, boolean touched) {
+    private record Linked(UUID identityId, User user) {
     }
 }

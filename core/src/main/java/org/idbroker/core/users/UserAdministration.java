@@ -117,11 +117,7 @@ public final class UserAdministration {
                     .bind("id", identityId).bind("user", userId).map(Users.IDENTITY).findOne()
                     .orElseThrow(() -> ChangeRefusedException.notFound("identity_not_found",
                             "The user '" + user.username() + "' has no external identity with the id " + identityId + " (identityId)."));
-            // the identity first: its row lock waits for a sign-in with it under way, and a later one finds it gone;
-            // then its sessions (all of them the user's) lose the link, as a foreign key's 'on delete set null' did
             h.createUpdate("delete from external_identities where id = :id").bind("id", identityId).execute();
-            h.createUpdate("update sessions set external_identity_id = null where user_id = :user and external_identity_id = :id")
-                    .bind("user", userId).bind("id", identityId).execute();
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("targetUserId", userId);
             details.put("username", user.username());
