@@ -55,6 +55,26 @@ public final class TestingDatabase implements AutoCloseable {
         return database.jdbi();
     }
 
+    /**
+     * The sequential and index scans of {@code table} so far, once every connection's counts reached the shared
+     * statistics: an idle connection flushes its counts within a second, so this reads until two readings a fifth of a
+     * second apart agree (at least a second in).
+     */
+    public long[] scans(String table) throws InterruptedException {
+        long[] last = null;
+        for (int i = 0; i < 50; i++) {
+            Thread.sleep(200);
+            long[] now = jdbi().withHandle(h -> h.select("""
+                    select pg_stat_clear_snapshot(), seq_scan, coalesce(idx_scan, 0) from pg_stat_user_tables
+                    where relname = ?""", table).map((rs, ctx) -> new long[] {rs.getLong(2), rs.getLong(3)}).one());
+            if (last != null && last[0] == now[0] && last[1] == now[1] && i >= 5) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
+    }
+
     /** How to open another pool on this database (one that has not seen its schema yet). */
     public DatabaseSettings settings() {
         return new DatabaseSettings(jdbcUrl, Server.USER, null, 2);

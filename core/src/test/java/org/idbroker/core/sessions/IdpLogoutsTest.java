@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import org.idbroker.core.TestingDatabase;
 import org.idbroker.core.users.Users;
@@ -73,11 +72,11 @@ class IdpLogoutsTest {
                     from users u cross join generate_series(1, 4) k where u.username like 'many-%'""");
             h.execute("analyze sessions");
         });
-        long before = sequentialScansOfSessions();
+        long before = db.scans("sessions")[0];
 
         assertThat(logouts.end("Corp", notice("sub-carol", "jti-3")).endedSessionUsers()).containsExactly(carol);
 
-        assertThat(sequentialScansOfSessions() - before).as("sequential scans of sessions").isZero();
+        assertThat(db.scans("sessions")[0] - before).as("sequential scans of sessions").isZero();
         assertThat(sessions.find(carols)).isEmpty();
     }
 
@@ -98,22 +97,5 @@ class IdpLogoutsTest {
 
     private static String session(UUID user, String providerId, UUID identity) {
         return db.jdbi().inTransaction(h -> sessions.create(h, user, providerId, identity, null, null));
-    }
-
-    /** Sequential scans of sessions so far, once the counts of every connection reached the shared statistics. */
-    private static long sequentialScansOfSessions() throws InterruptedException {
-        // a connection's counts are flushed when it is idle, within a second; read until two readings agree
-        List<Long> readings = new java.util.ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            Thread.sleep(200);
-            readings.add(db.jdbi().withHandle(h -> h.select("""
-                    select pg_stat_clear_snapshot(), seq_scan from pg_stat_user_tables where relname = 'sessions'""")
-                    .map((rs, ctx) -> rs.getLong(2)).one()));
-            int n = readings.size();
-            if (n >= 6 && readings.get(n - 1).equals(readings.get(n - 2))) {
-                return readings.get(n - 1);
-            }
-        }
-        return readings.get(readings.size() - 1);
     }
 }

@@ -333,20 +333,7 @@ class LoginStatesTest {
     /** Sequential and index scans of spent_login_states so far, with the one connection's own counts flushed. */
     private static long[] scans(Database one) throws InterruptedException {
         one.jdbi().useHandle(h -> h.execute("select pg_stat_force_next_flush()"));
-        // the connection's counts reach the shared statistics once it is idle; read until two readings agree
-        long[] last = null;
-        for (int i = 0; i < 50; i++) {
-            Thread.sleep(200);
-            long[] now = db.jdbi().withHandle(h -> h.select("""
-                    select pg_stat_clear_snapshot(), seq_scan, coalesce(idx_scan, 0) from pg_stat_user_tables
-                    where relname = 'spent_login_states'""")
-                    .map((rs, ctx) -> new long[] {rs.getLong(2), rs.getLong(3)}).one());
-            if (last != null && last[0] == now[0] && last[1] == now[1] && i >= 5) {
-                return now;
-            }
-            last = now;
-        }
-        return last;
+        return db.scans("spent_login_states");
     }
 
     private static void assertRefused(ThrowingCallable call, SignInRefusal refusal) {
